@@ -30,7 +30,8 @@ public static class ControllerHost
     /// <paramref name="args"/> (e.g. <c>--Rest:Urls=http://127.0.0.1:0 --Store:Path=/tmp/x.db</c>), so tests
     /// can start it in-process on a free port. The store is opened here, so a bad store path fails fast.
     /// </summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Optional extra registrations (tests use it for fakes), applied at the OpenFlow registration point.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // appsettings.json is read from beside the binary, whatever the working directory; relative store
         // paths still resolve against the working directory.
@@ -63,6 +64,7 @@ public static class ControllerHost
 
         // OpenFlow server registration goes here
         // (it registers the real ISwitchDirectory; the placeholder below only fills in when nothing else did).
+        configure?.Invoke(builder);
         builder.Services.TryAddSingleton<ISwitchDirectory, EmptySwitchDirectory>();
 
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o));
