@@ -69,7 +69,7 @@ public static class ControllerHost
 
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillInDetail);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
 

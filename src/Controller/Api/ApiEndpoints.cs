@@ -28,12 +28,12 @@ internal static class ApiEndpoints
 
     private static void MapTenants(RouteGroupBuilder g)
     {
-        g.MapGet("/", (TenantStore s) => TypedResults.Ok(s.ListTenants().Select(t => t.ToResponse()).ToList()))
+        g.MapGet("", (TenantStore s) => TypedResults.Ok(s.ListTenants().Select(t => t.ToResponse()).ToList()))
             .WithName("ListTenants");
         g.MapGet("/{id}", (string id, TenantStore s) =>
                 TypedResults.Ok((s.FindTenant(id) ?? throw new EntityNotFoundException("tenant", id)).ToResponse()))
             .WithName("GetTenant");
-        g.MapPost("/", (TenantRequest body, TenantStore s) =>
+        g.MapPost("", (TenantRequest body, TenantStore s) =>
             {
                 var t = s.CreateTenant(body.Name ?? "").ToResponse();
                 return TypedResults.Created($"/api/v1/tenants/{t.Id}", t);
@@ -52,12 +52,12 @@ internal static class ApiEndpoints
 
     private static void MapNetworks(RouteGroupBuilder g)
     {
-        g.MapGet("/", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse()).ToList()))
+        g.MapGet("", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse()).ToList()))
             .WithName("ListNetworks");
         g.MapGet("/{id}", (string id, TenantStore s) =>
                 TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse()))
             .WithName("GetNetwork");
-        g.MapPost("/", (NetworkRequest body, TenantStore s) =>
+        g.MapPost("", (NetworkRequest body, TenantStore s) =>
             {
                 var errors = new RequestErrors();
                 if (string.IsNullOrWhiteSpace(body.TenantId))
@@ -93,12 +93,12 @@ internal static class ApiEndpoints
 
     private static void MapHosts(RouteGroupBuilder g)
     {
-        g.MapGet("/", (TenantStore s) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse()).ToList()))
+        g.MapGet("", (TenantStore s) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse()).ToList()))
             .WithName("ListHosts");
         g.MapGet("/{id}", (string id, TenantStore s) =>
                 TypedResults.Ok((s.FindHost(id) ?? throw new EntityNotFoundException("host", id)).ToResponse()))
             .WithName("GetHost");
-        g.MapPost("/", (HostRequest body, TenantStore s) =>
+        g.MapPost("", (HostRequest body, TenantStore s) =>
             {
                 var errors = new RequestErrors();
                 var dpid = ParseDatapathId(body.DatapathId, required: true, errors);
@@ -132,13 +132,13 @@ internal static class ApiEndpoints
 
     private static void MapPorts(RouteGroupBuilder g)
     {
-        g.MapGet("/", (string? networkId, string? hostId, TenantStore s) =>
+        g.MapGet("", (string? networkId, string? hostId, TenantStore s) =>
                 TypedResults.Ok(s.ListPorts(networkId, hostId).Select(p => p.ToResponse(s)).ToList()))
             .WithName("ListPorts");
         g.MapGet("/{id}", (string id, TenantStore s) =>
                 TypedResults.Ok((s.FindPort(id) ?? throw new EntityNotFoundException("port", id)).ToResponse(s)))
             .WithName("GetPort");
-        g.MapPost("/", (PortRequest body, TenantStore s) =>
+        g.MapPost("", (PortRequest body, TenantStore s) =>
             {
                 var errors = new RequestErrors();
                 if (string.IsNullOrWhiteSpace(body.NetworkId))
@@ -186,7 +186,7 @@ internal static class ApiEndpoints
 
     private static void MapSwitches(RouteGroupBuilder g)
     {
-        g.MapGet("/", (ISwitchDirectory d, TenantStore s) => TypedResults.Ok(d.List().Select(x => x.ToResponse(s)).ToList()))
+        g.MapGet("", (ISwitchDirectory d, TenantStore s) => TypedResults.Ok(d.List().Select(x => x.ToResponse(s)).ToList()))
             .WithName("ListSwitches");
         g.MapGet("/{dpid}", (string dpid, ISwitchDirectory d, TenantStore s) =>
                 TypedResults.Ok((d.Find(RouteDatapathId(dpid)) ?? throw new EntityNotFoundException("switch", dpid)).ToResponse(s)))

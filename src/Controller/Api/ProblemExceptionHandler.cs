@@ -30,7 +30,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
                 Detail = nf.Message,
             },
             StoreConflictException c => Conflict(c),
-            BadHttpRequestException b => BadRequest(b),
+            BadHttpRequestException b => BadRequest(b, httpContext.Request),
             _ => null,
         };
         if (pd is null)
@@ -69,8 +69,40 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         return pd;
     }
 
-    private static ProblemDetails BadRequest(BadHttpRequestException b)
+    /// <summary>
+    /// Gives the framework's own problems (status-code pages: unknown route, 405, 415) a detail saying what to do,
+    /// so no problem reaches a client without a message.
+    /// </summary>
+    public static void FillInDetail(ProblemDetailsContext context)
     {
+        var pd = context.ProblemDetails;
+        if (!string.IsNullOrEmpty(pd.Detail))
+        {
+            return;
+        }
+
+        var request = context.HttpContext.Request;
+        pd.Detail = pd.Status switch
+        {
+            StatusCodes.Status404NotFound => $"No route matches {request.Method} {request.Path}; the API lives under /api/v1 (see /openapi/v1.json).",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the request body as JSON with 'Content-Type: application/json'.",
+            _ => pd.Title ?? "The request failed.",
+        };
+    }
+
+    private static ProblemDetails BadRequest(BadHttpRequestException b, HttpRequest request)
+    {
+        if (b.InnerException is null && b.StatusCode == StatusCodes.Status400BadRequest && (request.ContentLength ?? 0) == 0)
+        {
+            return new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is missing.",
+                Detail = "This route needs a JSON object as the request body (Content-Type: application/json).",
+            };
+        }
+
         if (b.InnerException is JsonException json)
         {
             var field = json.Path is null or "$" ? "body" : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
