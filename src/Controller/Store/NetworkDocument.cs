@@ -15,4 +15,7 @@ internal sealed class NetworkDocument
     public int SegmentId { get; set; }
 
     public string? Cidr { get; set; }
+
+    /// <summary>"tenant/name": a unique index on it keeps names unique per tenant without a scan.</summary>
+    public string TenantAndName { get; set; } = "";
 }

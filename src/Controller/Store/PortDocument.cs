@@ -15,4 +15,9 @@ internal sealed class PortDocument
     public string? Ip { get; set; }
 
     public string Name { get; set; } = "";
+
+    /// <summary>"network/mac": a unique index on it keeps MACs unique per network.</summary>
+    public string NetworkAndMac { get; set; } = "";
+
+    public static string KeyOf(string networkId, long mac) => networkId + "/" + mac.ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -54,11 +54,13 @@ public sealed class TenantStore : IDisposable
         _tenants.EnsureIndex(x => x.Name, unique: true);
         _networks.EnsureIndex(x => x.SegmentId, unique: true);
         _networks.EnsureIndex(x => x.TenantId);
+        _networks.EnsureIndex(x => x.TenantAndName, unique: true);
         _hosts.EnsureIndex(x => x.Name, unique: true);
         _hosts.EnsureIndex(x => x.DatapathId, unique: true);
         _hosts.EnsureIndex(x => x.TunnelIp, unique: true);
         _ports.EnsureIndex(x => x.NetworkId);
         _ports.EnsureIndex(x => x.HostId);
+        _ports.EnsureIndex(x => x.NetworkAndMac, unique: true);
         _vlans.EnsureIndex(x => x.HostId);
         _vlans.EnsureIndex(x => x.NetworkId);
 
@@ -218,7 +220,8 @@ public sealed class TenantStore : IDisposable
                 throw new UnknownReferenceException("tenantId", "tenant", spec.TenantId);
             }
 
-            if (_networks.Exists(x => x.TenantId == spec.TenantId && x.Name == name))
+            var tenantAndName = spec.TenantId + "/" + name;
+            if (_networks.Exists(x => x.TenantAndName == tenantAndName))
             {
                 throw new StoreConflictException($"Tenant '{spec.TenantId}' already has a network named '{name}'.", "name");
             }
@@ -247,6 +250,7 @@ public sealed class TenantStore : IDisposable
                 TunnelType = spec.TunnelType.ToString(),
                 SegmentId = (int)segment,
                 Cidr = cidr,
+                TenantAndName = tenantAndName,
             };
             _networks.Insert(doc);
             return ToDetails(doc);
@@ -258,12 +262,14 @@ public sealed class TenantStore : IDisposable
         {
             var doc = _networks.FindById(id) ?? throw new EntityNotFoundException("network", id);
             var n = CheckName("name", name);
-            if (_networks.Exists(x => x.TenantId == doc.TenantId && x.Name == n && x.Id != id))
+            var tenantAndName = doc.TenantId + "/" + n;
+            if (_networks.Exists(x => x.TenantAndName == tenantAndName && x.Id != id))
             {
                 throw new StoreConflictException($"Tenant '{doc.TenantId}' already has a network named '{n}'.", "name");
             }
 
             doc.Name = n;
+            doc.TenantAndName = tenantAndName;
             _networks.Update(doc);
             return ToDetails(doc);
         },
@@ -413,7 +419,8 @@ public sealed class TenantStore : IDisposable
                 _ = _hosts.FindById(spec.HostId) ?? throw new UnknownReferenceException("hostId", "host", spec.HostId);
                 CheckPortIp(network, spec.Ip, portId: null);
                 var mac = unchecked((long)spec.Mac);
-                if (_ports.FindOne(x => x.NetworkId == spec.NetworkId && x.Mac == mac) is { } clash)
+                var networkAndMac = PortDocument.KeyOf(spec.NetworkId, mac);
+                if (_ports.FindOne(x => x.NetworkAndMac == networkAndMac) is { } clash)
                 {
                     throw new StoreConflictException(
                         $"MAC {MacText(spec.Mac)} is already used by port '{clash.Id}' in network '{spec.NetworkId}'.", "mac");
@@ -440,6 +447,7 @@ public sealed class TenantStore : IDisposable
                     Mac = mac,
                     Ip = spec.Ip?.ToString(),
                     Name = name,
+                    NetworkAndMac = networkAndMac,
                 };
                 _ports.Insert(doc);
                 Fault("CreatePort:Inserted");
