@@ -77,6 +77,18 @@ public static class ControllerHost
         var store = app.Services.GetRequiredService<TenantStore>();
         var metrics = app.Services.GetRequiredService<ControllerMetrics>();
         metrics.Track(store);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControllerHost));
+        var snapshot = store.Current;
+        ControllerLog.StoreOpened(
+            log,
+            app.Services.GetRequiredService<IOptions<StoreOptions>>().Value.Path,
+            snapshot.Networks.Length,
+            snapshot.Hosts.Length,
+            snapshot.Ports.Length);
+        if (string.IsNullOrEmpty(rest.Token) && !IsLoopbackOnly(rest.Urls))
+        {
+            ControllerLog.NoToken(log, rest.Urls);
+        }
 
         // Outermost first, so metrics and the request log see the status the client finally gets.
         app.UseMiddleware<HttpMetricsMiddleware>();
@@ -92,6 +104,10 @@ public static class ControllerHost
         app.MapControllerApi();
         return app;
     }
+
+    private static bool IsLoopbackOnly(string urls) => urls
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
 
     /// <summary>camelCase (the web default), enums as camelCase strings only, unknown members refused.</summary>
     internal static JsonOptions ConfigureJson(JsonOptions o)

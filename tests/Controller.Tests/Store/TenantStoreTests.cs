@@ -375,6 +375,26 @@ public sealed class TenantStoreTests
     }
 
     [Test]
+    public async Task Concurrent_writes_are_serialised_with_distinct_vlans_and_consecutive_versions()
+    {
+        var t = Tenant();
+        var h = Host(1);
+        var networks = Enumerable.Range(0, 40).Select(i => Network(t, $"n{i}")).ToArray();
+        var versions = new List<long>();
+        _store.Changed += s => versions.Add(s.Version);
+        var start = _store.Current.Version;
+
+        var results = await Task.WhenAll(networks.Select((n, i) => Task.Run(() => _store.CreatePort(new NewPort(n, h, Mac(i))))));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => (int)r.Vlan), Is.EquivalentTo(Enumerable.Range(1, 40)));
+            Assert.That(versions, Is.EqualTo(Enumerable.Range(1, 40).Select(i => start + i)), "published in order, one per write");
+            Assert.That(_store.Current.Ports, Has.Length.EqualTo(40));
+        }
+    }
+
+    [Test]
     public void Host_update_changes_tunnel_ip_and_keeps_uniqueness()
     {
         var h1 = Host(1);
