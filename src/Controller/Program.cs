@@ -8,7 +8,6 @@ using Controller.Switching;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Prometheus;
 using Serilog;
 
 namespace Controller;
@@ -99,7 +98,9 @@ public static class ControllerHost
 
         app.MapGet("/healthz", (TenantStore s) => TypedResults.Ok(new HealthResponse("ok", s.Current.Version)))
             .WithName("Health");
-        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapGet("/metrics", (ControllerMetrics m) => Results.Text(m.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithName("Metrics")
+            .ExcludeFromDescription();
         app.MapOpenApi();
         app.MapControllerApi();
         return app;

@@ -77,7 +77,7 @@ public sealed class HostEndpointsTests
         Assert.That(text, Does.Contain("\nofcontroller_flow_mods_total 3"));
         Assert.That(text, Does.Contain("ofcontroller_errors_total{kind=\"decode\"} 1"));
         Assert.That(text, Does.Contain("ofcontroller_barrier_latency_seconds_count 1"));
-        Assert.That(text, Does.Contain("ofcontroller_http_requests_total{method=\"GET\",code=\"200\"}"));
+        Assert.That(text, Does.Contain("ofcontroller_http_requests_total{code=\"200\",method=\"GET\"}"));
         Assert.That(text, Does.Contain("ofcontroller_store_snapshot_version 1"));
         metrics.SwitchDisconnected();
     }
