@@ -54,9 +54,10 @@ public static class ControllerHost
         builder.Services.AddOptions<RestOptions>()
             .Bind(config.GetSection(RestOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(o => SplitUrls(o.Urls).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "Rest:Urls must be absolute http(s) URLs separated by ';'.")
             .ValidateOnStart();
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
-        builder.WebHost.UseUrls(rest.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.UseUrls(SplitUrls(rest.Urls));
 
         builder.Services.AddSingleton(sp => TenantStore.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value.Path));
         builder.Services.AddSingleton<ControllerMetrics>();
@@ -106,8 +107,10 @@ public static class ControllerHost
         return app;
     }
 
-    private static bool IsLoopbackOnly(string urls) => urls
-        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static string[] SplitUrls(string? urls) =>
+        (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsLoopbackOnly(string urls) => SplitUrls(urls)
         .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
 
     /// <summary>camelCase (the web default), enums as camelCase strings only, unknown members refused.</summary>
