@@ -59,7 +59,9 @@ public static class ControllerHost
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));
 
-        builder.Services.AddSingleton(sp => TenantStore.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value.Path));
+        builder.Services.AddSingleton(sp => TenantStore.Open(
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value.Path,
+            sp.GetRequiredService<ILogger<TenantStore>>()));
         builder.Services.AddSingleton<ControllerMetrics>();
 
         // OpenFlow server registration goes here

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Apps.Model;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Controller.Store;
 
@@ -29,6 +30,7 @@ public sealed class TenantStore : IDisposable
     private const ulong MaxMac = 0xFFFF_FFFF_FFFF;
 
     private readonly LiteDatabase _db;
+    private readonly ILogger _logger;
     private readonly ILiteCollection<TenantDocument> _tenants;
     private readonly ILiteCollection<NetworkDocument> _networks;
     private readonly ILiteCollection<HostDocument> _hosts;
@@ -40,9 +42,10 @@ public sealed class TenantStore : IDisposable
     private volatile NetworkSnapshot _current;
     private bool _disposed;
 
-    private TenantStore(LiteDatabase db)
+    private TenantStore(LiteDatabase db, ILogger? logger)
     {
         _db = db;
+        _logger = logger ?? NullLogger.Instance;
         _tenants = db.GetCollection<TenantDocument>("tenants");
         _networks = db.GetCollection<NetworkDocument>("networks");
         _hosts = db.GetCollection<HostDocument>("hosts");
@@ -67,7 +70,10 @@ public sealed class TenantStore : IDisposable
         _current = BuildSnapshot(1);
     }
 
-    /// <summary>Raised after each published snapshot, synchronously, under the write lock.</summary>
+    /// <summary>
+    /// Raised after each published snapshot, synchronously, under the write lock: keep handlers quick, never
+    /// write to the store from one. A handler that throws is logged and does not affect the write or other handlers.
+    /// </summary>
     public event Action<NetworkSnapshot>? Changed;
 
     /// <summary>The latest published snapshot.</summary>
@@ -77,7 +83,7 @@ public sealed class TenantStore : IDisposable
     internal Action<string>? FaultPoint { get; set; }
 
     /// <summary>Opens (or creates) the LiteDB file at <paramref name="path"/>, creating its directory.</summary>
-    public static TenantStore Open(string path)
+    public static TenantStore Open(string path, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
@@ -88,14 +94,14 @@ public sealed class TenantStore : IDisposable
         }
 
         var cs = new ConnectionString { Filename = full, Connection = ConnectionType.Direct };
-        return new TenantStore(new LiteDatabase(cs, CreateMapper()));
+        return new TenantStore(new LiteDatabase(cs, CreateMapper()), logger);
     }
 
     /// <summary>Opens a store over a stream (a <see cref="MemoryStream"/> for tests). The stream stays the caller's.</summary>
-    public static TenantStore Open(Stream stream)
+    public static TenantStore Open(Stream stream, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new TenantStore(new LiteDatabase(stream, CreateMapper()));
+        return new TenantStore(new LiteDatabase(stream, CreateMapper()), logger);
     }
 
     /// <summary>
@@ -597,10 +603,37 @@ public sealed class TenantStore : IDisposable
                     c.Writer.TryWrite(next);
                 }
 
-                Changed?.Invoke(next);
+                TenantStoreLog.Published(_logger, next.Version, next.Networks.Length, next.Hosts.Length, next.Ports.Length, next.LocalVlans.Length);
+                RaiseChanged(next);
             }
 
             return result;
+        }
+    }
+
+    /// <summary>
+    /// Calls each handler on its own: the write is already committed, so a failing handler is logged and must
+    /// neither turn the request into an error nor keep later handlers from hearing about the change.
+    /// </summary>
+    private void RaiseChanged(NetworkSnapshot next)
+    {
+        if (Changed is not { } changed)
+        {
+            return;
+        }
+
+        foreach (var handler in changed.GetInvocationList().Cast<Action<NetworkSnapshot>>())
+        {
+            try
+            {
+                handler(next);
+            }
+#pragma warning disable CA1031 // a subscriber's bug must not undo or fail a committed write
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                TenantStoreLog.HandlerFailed(_logger, ex, next.Version);
+            }
         }
     }
 

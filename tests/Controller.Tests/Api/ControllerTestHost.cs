@@ -9,12 +9,12 @@ namespace Controller.Tests.Api;
 /// <summary>The real controller host, started in-process on a free loopback port with a store in a temp directory.</summary>
 internal sealed class ControllerTestHost : IAsyncDisposable
 {
-    private readonly string _dir;
+    private readonly string? _ownedDir;
 
-    private ControllerTestHost(WebApplication app, string dir, Uri baseAddress)
+    private ControllerTestHost(WebApplication app, string? ownedDir, Uri baseAddress)
     {
         App = app;
-        _dir = dir;
+        _ownedDir = ownedDir;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -25,9 +25,11 @@ internal sealed class ControllerTestHost : IAsyncDisposable
     public T Service<T>()
         where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<ControllerTestHost> StartAsync(string? token = null, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="directory">Store directory to use and keep (the caller deletes it); by default a temp one deleted on dispose.</param>
+    public static async Task<ControllerTestHost> StartAsync(string? token = null, Action<WebApplicationBuilder>? configure = null, string? directory = null)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "ofc-rest-" + Guid.NewGuid().ToString("n"));
+        var dir = directory ?? Path.Combine(Path.GetTempPath(), "ofc-rest-" + Guid.NewGuid().ToString("n"));
+        var ownedDir = directory is null ? dir : null;
         var args = new List<string>
         {
             "--Rest:Urls=http://127.0.0.1:0",
@@ -44,12 +46,16 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         {
             await app.StartAsync().ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new ControllerTestHost(app, dir, new Uri(address));
+            return new ControllerTestHost(app, ownedDir, new Uri(address));
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            Directory.Delete(dir, recursive: true);
+            if (ownedDir is not null && Directory.Exists(ownedDir))
+            {
+                Directory.Delete(ownedDir, recursive: true);
+            }
+
             throw;
         }
     }
@@ -66,9 +72,9 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync().ConfigureAwait(false);
         await App.DisposeAsync().ConfigureAwait(false);
-        if (Directory.Exists(_dir))
+        if (_ownedDir is not null && Directory.Exists(_ownedDir))
         {
-            Directory.Delete(_dir, recursive: true);
+            Directory.Delete(_ownedDir, recursive: true);
         }
     }
 }

@@ -331,6 +331,18 @@ public sealed class TenantStoreTests
     }
 
     [Test]
+    public void A_throwing_changed_handler_neither_fails_the_write_nor_starves_other_handlers()
+    {
+        var heard = new List<long>();
+        _store.Changed += _ => throw new InvalidOperationException("subscriber bug");
+        _store.Changed += s => heard.Add(s.Version);
+        var t = Tenant();
+        Assert.That(() => Network(t, "n"), Throws.Nothing);
+        Assert.That(heard, Is.EqualTo(new long[] { 2 }));
+        Assert.That(_store.ListNetworks(), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task Subscription_ends_when_cancelled()
     {
         using var cts = new CancellationTokenSource();
