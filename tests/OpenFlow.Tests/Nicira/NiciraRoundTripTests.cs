@@ -27,7 +27,7 @@ public sealed class NiciraRoundTripTests
             HardTimeout = 0x0202,
             Priority = 0x0303,
             Cookie = 0x0404040404040404,
-            Flags = NxLearnFlags.SendFlowRem | NxLearnFlags.DeleteLearned | NxLearnFlags.WriteResult,
+            Flags = NxLearnFlags.SendFlowRem | NxLearnFlags.DeleteLearned,
             TableId = 0x05,
             FinIdleTimeout = 0x0606,
             FinHardTimeout = 0x0707,
@@ -38,9 +38,12 @@ public sealed class NiciraRoundTripTests
                 NxLearnSpec.LoadField(NxmHeader.NxmNxReg(8), 9, NxmHeader.NxmNxReg(10), 11, 12),
                 NxLearnSpec.LoadValue(0x1f, NxmHeader.NxmNxReg(13), 14, 5),
                 NxLearnSpec.OutputField(NxmHeader.NxmNxReg(15), 1, 16),
-                NxLearnSpec.MatchField(OnfExperimenterField, 0, OnfExperimenterField, 0, 48),
             ],
         }).SetName("rt_learn");
+
+        // OVS refuses a learned match on tcp_flags without its prerequisites, so this one is round-trip only.
+        yield return new TestCaseData(new NxLearn { Specs = [NxLearnSpec.MatchField(OnfExperimenterField, 0, OnfExperimenterField, 0, 12)] })
+            .SetName("rt_learn_experimenter_header").SetProperty("OvsRejects", "prerequisites");
     }
 
     [TestCaseSource(nameof(Distinct))]
@@ -54,6 +57,15 @@ public sealed class NiciraRoundTripTests
             Assert.That(ActionWire.Encode(decoded), Is.EqualTo(hex));
             Assert.That(hex.Length / 2 % 8, Is.Zero);
         }
+    }
+
+    private static IEnumerable<TestCaseData> OvsValid() => Distinct().Where(t => !t.Properties.ContainsKey("OvsRejects"));
+
+    [TestCaseSource(nameof(OvsValid))]
+    public void OvsAcceptsOurEncoding(OfpAction action)
+    {
+        var output = GoldenFlows.OvsOfctl.ParseActions(ActionWire.Encode(action));
+        Assert.That(output, Does.StartWith("actions=").And.Not.Contain("bad "));
     }
 
     [TestCaseSource(nameof(Distinct))]
