@@ -220,7 +220,7 @@ public sealed class BrTunPipeline : IFlowApp
                     1,
                     cookie,
                     new Match(Oxm.VlanVid(vid)),
-                    new ApplyActions([.. ToTunnel(net.SegmentId), .. floodTo.Select(t => Output(t.Number))])));
+                    new ApplyActions(ToTunnel(net.SegmentId).Concat(floodTo.Select(t => (OfpAction)Output(t.Number))).ToArray())));
             }
 
             // Table 20 (l2population): known remote MACs go straight to their host's tunnel.
@@ -242,8 +242,8 @@ public sealed class BrTunPipeline : IFlowApp
                     BrTun.UcastToTun,
                     BrTun.L2PopPriority,
                     cookie,
-                    new Match(Oxm.VlanVid(vid), Oxm.EthDst(new MacAddress(p.Mac))),
-                    new ApplyActions([.. ToTunnel(net.SegmentId), Output(tunnel.Number)])));
+                    new Match(Oxm.EthDst(new MacAddress(p.Mac)), Oxm.VlanVid(vid)),
+                    new ApplyActions(ToTunnel(net.SegmentId).Append(Output(tunnel.Number)).ToArray())));
             }
         }
     }

@@ -1,5 +1,4 @@
 using OpenFlow.Messages;
-using OpenFlow.Messages.Multipart;
 using OpenFlow.Protocol;
 
 namespace Apps.Flows;

@@ -1,6 +1,6 @@
 namespace Apps.Flows;
 
-/// <summary>Display order of flows: table ascending, priority descending, then the rendered text.</summary>
+/// <summary>Display order of flows: table ascending, priority descending, cookie, then the rendered text.</summary>
 public sealed class FlowOrder : IComparer<FlowEntry>
 {
     public static FlowOrder Instance { get; } = new();
@@ -29,6 +29,12 @@ public sealed class FlowOrder : IComparer<FlowEntry>
         }
 
         c = y.Priority.CompareTo(x.Priority);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = x.Cookie.Value.CompareTo(y.Cookie.Value);
         return c != 0 ? c : string.CompareOrdinal(x.ToString(), y.ToString());
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
+using OpenFlow.Nicira;
 using OpenFlow.Oxm;
 using OpenFlow.Protocol;
 
@@ -93,6 +94,7 @@ public static class FlowText
         PopVlanAction => "pop_vlan",
         SetFieldAction s => $"set_field:{FormatValue(s.Field)}->{FieldName(s.Field)}",
         GroupAction g => "group:" + g.GroupId.ToString(CultureInfo.InvariantCulture),
+        NxLearn l => FormatLearn(l),
         _ => action.ToString() ?? action.GetType().Name,
     };
 
@@ -107,6 +109,63 @@ public static class FlowText
         OfpPort.Local => "LOCAL",
         OfpPort.Any => "ANY",
         _ => port.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The learn action in ovs-ofctl's syntax, e.g. <c>learn(table=20,priority=1,NXM_OF_VLAN_TCI[0..11],...)</c>.</summary>
+    public static string FormatLearn(NxLearn learn)
+    {
+        ArgumentNullException.ThrowIfNull(learn);
+        var parts = new List<string> { "table=" + learn.TableId.ToString(CultureInfo.InvariantCulture) };
+        if (learn.IdleTimeout != 0)
+        {
+            parts.Add("idle_timeout=" + learn.IdleTimeout.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (learn.HardTimeout != 0)
+        {
+            parts.Add("hard_timeout=" + learn.HardTimeout.ToString(CultureInfo.InvariantCulture));
+        }
+
+        parts.Add("priority=" + learn.Priority.ToString(CultureInfo.InvariantCulture));
+        if (learn.Cookie != 0)
+        {
+            parts.Add("cookie=0x" + learn.Cookie.ToString("x", CultureInfo.InvariantCulture));
+        }
+
+        foreach (var spec in learn.Specs)
+        {
+            var src = spec.Source is { } s ? Bits(s, spec.SourceOffset, spec.NBits) : "0x" + Convert.ToHexStringLower(spec.Value.Span).TrimStart('0').PadLeft(1, '0');
+            parts.Add(spec.Kind switch
+            {
+                NxLearnSpecKind.Match when spec.Source is { } s2 && spec.Destination is { } d && s2 == d && spec.SourceOffset == spec.DestinationOffset => src,
+                NxLearnSpecKind.Match => $"{Bits(spec.Destination!.Value, spec.DestinationOffset, spec.NBits)}={src}",
+                NxLearnSpecKind.Load => $"load:{src}->{Bits(spec.Destination!.Value, spec.DestinationOffset, spec.NBits)}",
+                _ => "output:" + src,
+            });
+        }
+
+        return "learn(" + string.Join(",", parts) + ")";
+    }
+
+    private static string Bits(NxmHeader field, int offset, int nBits)
+    {
+        var name = NxmName(field);
+        return offset == 0 && nBits == field.BitWidth
+            ? name + "[]"
+            : string.Create(CultureInfo.InvariantCulture, $"{name}[{offset}..{offset + nBits - 1}]");
+    }
+
+    private static string NxmName(NxmHeader h) => (h.Raw & 0xfffffe00u) switch
+    {
+        0x00000000 => "NXM_OF_IN_PORT",
+        0x00000200 => "NXM_OF_ETH_DST",
+        0x00000400 => "NXM_OF_ETH_SRC",
+        0x00000600 => "NXM_OF_ETH_TYPE",
+        0x00000800 => "NXM_OF_VLAN_TCI",
+        0x00012000 => "NXM_NX_TUN_ID",
+        0x80000000 => "OXM_OF_IN_PORT",
+        0x80004c00 => "OXM_OF_TUNNEL_ID",
+        _ => h.ToString(),
     };
 
     private static string FormatField(OxmField f) => $"{FieldName(f)}={FormatValue(f)}";
