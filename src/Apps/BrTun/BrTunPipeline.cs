@@ -75,19 +75,19 @@ public sealed class BrTunPipeline : IFlowApp
         // Table 0: classify by ingress.
         if (patch is not null)
         {
-            flows.Add(Flow(BrTun.Classify, 1, baseCookie, new Match(Oxm.InPort(patch.Number)), Goto(BrTun.FromLocal)));
+            flows.Add(Flow(BrTun.Classify, 1, baseCookie, Match.Canonical(Oxm.InPort(patch.Number)), Goto(BrTun.FromLocal)));
         }
 
         foreach (var t in tunnels)
         {
-            flows.Add(Flow(BrTun.Classify, 1, baseCookie, new Match(Oxm.InPort(t.Number)), Goto(BrTun.FromTunnel)));
+            flows.Add(Flow(BrTun.Classify, 1, baseCookie, Match.Canonical(Oxm.InPort(t.Number)), Goto(BrTun.FromTunnel)));
         }
 
         flows.Add(Flow(BrTun.Classify, 0, baseCookie, Match.Empty));
 
         // Table 1: from local VMs, split unicast from multicast/broadcast on the group bit.
-        flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, new Match(Oxm.EthDst(MacAddress.Zero, MulticastBit)), Goto(BrTun.UcastToTun)));
-        flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, new Match(Oxm.EthDst(MulticastBit, MulticastBit)), Goto(BrTun.FloodToTun)));
+        flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, Match.Canonical(Oxm.EthDst(MacAddress.Zero, MulticastBit)), Goto(BrTun.UcastToTun)));
+        flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, Match.Canonical(Oxm.EthDst(MulticastBit, MulticastBit)), Goto(BrTun.FloodToTun)));
 
         // Tables 2/20/21 defaults.
         flows.Add(Flow(BrTun.FromTunnel, 0, baseCookie, Match.Empty));
@@ -207,7 +207,7 @@ public sealed class BrTunPipeline : IFlowApp
                 BrTun.FromTunnel,
                 1,
                 cookie,
-                new Match(Oxm.TunnelId(net.SegmentId)),
+                Match.Canonical(Oxm.TunnelId(net.SegmentId)),
                 new ApplyActions(new PushVlanAction(0x8100), new SetFieldAction(Oxm.VlanVid(vid))),
                 Goto(BrTun.Learn)));
 
@@ -219,7 +219,7 @@ public sealed class BrTunPipeline : IFlowApp
                     BrTun.FloodToTun,
                     1,
                     cookie,
-                    new Match(Oxm.VlanVid(vid)),
+                    Match.Canonical(Oxm.VlanVid(vid)),
                     new ApplyActions(ToTunnel(net.SegmentId).Concat(floodTo.Select(t => (OfpAction)Output(t.Number))).ToArray())));
             }
 
@@ -242,7 +242,7 @@ public sealed class BrTunPipeline : IFlowApp
                     BrTun.UcastToTun,
                     BrTun.L2PopPriority,
                     cookie,
-                    new Match(Oxm.EthDst(new MacAddress(p.Mac)), Oxm.VlanVid(vid)),
+                    Match.Canonical(Oxm.EthDst(new MacAddress(p.Mac)), Oxm.VlanVid(vid)),
                     new ApplyActions(ToTunnel(net.SegmentId).Append(Output(tunnel.Number)).ToArray())));
             }
         }

@@ -36,8 +36,14 @@ public sealed record FlowEntry
 
     public FlowModFlags Flags { get; init; }
 
-    /// <summary>The strict identity of the flow in its switch.</summary>
-    public FlowKey Key => new(TableId, Priority, Match);
+    /// <summary>
+    /// The strict identity of the flow in its switch, with the match in canonical field order so a
+    /// flow read back from the switch has the same key as the one that was built.
+    /// </summary>
+    public FlowKey Key => new(TableId, Priority, Match.ToCanonicalOrder());
+
+    /// <summary>The same entry with its match in canonical field order.</summary>
+    public FlowEntry Canonical() => Match.IsCanonical ? this : this with { Match = Match.ToCanonicalOrder() };
 
     public bool Equals(FlowEntry? other) =>
         other is not null

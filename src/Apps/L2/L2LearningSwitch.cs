@@ -123,7 +123,7 @@ public sealed class L2LearningSwitch : IFlowApp
                 Cookie = ReactiveCookie,
                 IdleTimeout = _options.FlowIdleTimeout,
                 HardTimeout = _options.FlowHardTimeout,
-                Match = new Match(Oxm.InPort(inPort), Oxm.EthDst(dst), Oxm.EthSrc(src)),
+                Match = Match.Canonical(Oxm.InPort(inPort), Oxm.EthDst(dst), Oxm.EthSrc(src)),
                 Instructions = [new ApplyActions(actions)],
             };
             if (bufferId != OfpConstants.NoBuffer)

@@ -105,7 +105,7 @@ internal sealed class FakeFlowTable
         return best;
     }
 
-    private static FlowEntry Normalize(FlowEntry f) => f with { Match = new Match(f.Match.Fields.OrderBy(x => x.FieldKey)) };
+    private static FlowEntry Normalize(FlowEntry f) => f with { Match = f.Match.ToCanonicalOrder() };
 
     private static bool Matches(Match match, FakePacket p)
     {
@@ -214,7 +214,7 @@ internal sealed class FakeFlowTable
             Cookie = new Cookie(learn.Cookie),
             IdleTimeout = learn.IdleTimeout,
             HardTimeout = learn.HardTimeout,
-            Match = new Match(match.OrderBy(f => f.FieldKey)),
+            Match = Match.Canonical(match),
             Instructions = [new ApplyActions(actions.ToArray())],
         };
     }

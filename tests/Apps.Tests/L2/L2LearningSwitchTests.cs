@@ -81,7 +81,7 @@ public sealed class L2LearningSwitchTests
             Priority = 1,
             Cookie = app.ReactiveCookie,
             IdleTimeout = 30,
-            Match = new Match(Oxm.InPort(2), Oxm.EthDst(H1), Oxm.EthSrc(H2)),
+            Match = Match.Canonical(Oxm.InPort(2), Oxm.EthDst(H1), Oxm.EthSrc(H2)),
             Instructions = [new ApplyActions(new OutputAction(1, 0))],
         };
         using (Assert.EnterMultipleScope())
@@ -189,7 +189,7 @@ public sealed class L2LearningSwitchTests
     public void DecodedPacketIn_TakesInPortFromTheMatch()
     {
         var app = new L2LearningSwitch();
-        var pin = new PacketIn { BufferId = OfpConstants.NoBuffer, Match = new Match(Oxm.InPort(6)), Data = Frame(H2, H1) };
+        var pin = new PacketIn { BufferId = OfpConstants.NoBuffer, Match = Match.Canonical(Oxm.InPort(6)), Data = Frame(H2, H1) };
 
         var d = app.HandlePacketIn(new L2MacTables(), Dpid, pin, T0);
 
