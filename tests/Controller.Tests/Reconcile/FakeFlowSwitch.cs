@@ -33,6 +33,12 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
     /// <summary>Flows the switch refuses (OFPET_FLOW_MOD_FAILED) while it returns true.</summary>
     public Func<FlowMod, bool> Reject { get; set; } = _ => false;
 
+    /// <summary>Awaited before each barrier reply (lets a test look at the state in between).</summary>
+    public Func<Task>? BeforeBarrierReply { get; set; }
+
+    /// <summary>Thrown by the next dumps while positive (a lost connection), counting down.</summary>
+    public int FailDumps { get; set; }
+
     public int Dumps { get; private set; }
 
     public int Barriers { get; private set; }
@@ -83,6 +89,12 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
         lock (_lock)
         {
             Dumps++;
+            if (FailDumps > 0)
+            {
+                FailDumps--;
+                throw new IOException("connection reset");
+            }
+
             IReadOnlyList<FlowEntry> result =
             [
                 .. _table.Values
@@ -115,7 +127,17 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ErrorMessage>> BarrierAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ErrorMessage>> BarrierAsync(CancellationToken cancellationToken)
+    {
+        if (BeforeBarrierReply is { } gate)
+        {
+            await gate().ConfigureAwait(false);
+        }
+
+        return Reply();
+    }
+
+    private IReadOnlyList<ErrorMessage> Reply()
     {
         lock (_lock)
         {
@@ -123,7 +145,7 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
             _log.Add("BARRIER");
             IReadOnlyList<ErrorMessage> errors = [.. _pendingErrors];
             _pendingErrors.Clear();
-            return Task.FromResult(errors);
+            return errors;
         }
     }
 

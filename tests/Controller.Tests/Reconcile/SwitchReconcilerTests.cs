@@ -228,4 +228,50 @@ public sealed class SwitchReconcilerTests
             Assert.That(registry.Find(2), Is.Null);
         }
     }
+
+    [Test]
+    public async Task FlowsCountAsInstalledOnlyAfterTheirBarrier()
+    {
+        var app = new ListApp { Flows = Desired() };
+        var sw = new FakeFlowSwitch(Dpid);
+        var barrierReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sw.BeforeBarrierReply = () =>
+        {
+            barrierReached.TrySetResult();
+            return release.Task;
+        };
+        await using var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => Ports, Fast);
+        r.Start();
+
+        await barrierReached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var whileWaiting = r.Installed;
+        release.SetResult();
+        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, "the reconcile");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sw.FlowModsReceived, Is.EqualTo(Desired().Count));
+            Assert.That(whileWaiting, Is.Empty, "sent but not confirmed");
+            Assert.That(Canonical(r.Installed), Is.EquivalentTo(Canonical(Desired())));
+        }
+    }
+
+    [Test]
+    public async Task FailedDump_IsRetriedAsAFullResync()
+    {
+        var app = new ListApp { Flows = Desired() };
+        var sw = new FakeFlowSwitch(Dpid) { FailDumps = 2 };
+
+        await using var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => Ports, Fast);
+        r.Start();
+        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, "the reconcile after the retries");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sw.Dumps, Is.EqualTo(3));
+            Assert.That(r.LastError, Is.Null);
+            Assert.That(Canonical(sw.Flows), Is.EquivalentTo(Canonical(Desired())));
+        }
+    }
 }
