@@ -120,6 +120,10 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
     }
 
+    /// <summary>Desired and installed flows as ovs-ofctl-like text, with the last reconcile's counts (for REST).</summary>
+    public SwitchFlowsInfo FlowsInfo() =>
+        new(DatapathId, [.. Desired.Select(f => f.ToString())], [.. Installed.Select(f => f.ToString())], LastReconcile);
+
     /// <summary>Completed reconcile runs (successful or not).</summary>
     public long Runs => Interlocked.Read(ref _runs);
 
