@@ -73,6 +73,16 @@ public static class MessageCodec
             OfpType.MultipartReply => MultipartReply.Read(ref r, h),
             OfpType.RoleRequest => RoleRequest.Read(ref r, h),
             OfpType.RoleReply => RoleReply.Read(ref r, h),
+            OfpType.Experimenter => ExperimenterMessage.Read(ref r, h),
+            OfpType.GroupMod => GroupMod.Read(ref r, h),
+            OfpType.PortMod => PortMod.Read(ref r, h),
+            OfpType.TableMod => TableMod.Read(ref r, h),
+            OfpType.QueueGetConfigRequest => QueueGetConfigRequest.Read(ref r, h),
+            OfpType.QueueGetConfigReply => QueueGetConfigReply.Read(ref r, h),
+            OfpType.GetAsyncRequest => GetAsyncRequest.Read(ref r, h),
+            OfpType.GetAsyncReply => GetAsyncReply.Read(ref r, h),
+            OfpType.SetAsync => SetAsync.Read(ref r, h),
+            OfpType.MeterMod => MeterMod.Read(ref r, h),
             _ => throw OfpDecodeException.BadRequest(BadRequestCode.BadType, 1, $"unknown message type {(byte)h.Type}"),
         };
         return m;

@@ -17,7 +17,7 @@ public sealed class BuiltMessageTests
         {
             Assert.That(decoded, Is.EqualTo(message));
             Assert.That(MessageCodec.Encode(decoded), Is.EqualTo(bytes));
-            Assert.That(bytes.Length % 8 == 0 || message is PacketIn or PacketOut or EchoRequest, Is.True, "length a multiple of 8");
+            Assert.That(decoded.GetHashCode(), Is.EqualTo(message.GetHashCode()));
         }
     }
 

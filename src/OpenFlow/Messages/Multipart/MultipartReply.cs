@@ -43,7 +43,18 @@ public sealed record MultipartReply : OfpMessage
             MultipartType.Desc => DescReply.Read(ref r),
             MultipartType.Flow => FlowStatsReply.Read(ref r),
             MultipartType.Aggregate => AggregateStatsReply.Read(ref r),
+            MultipartType.Table => TableStatsReply.Read(ref r),
+            MultipartType.PortStats => PortStatsReply.Read(ref r),
+            MultipartType.Queue => QueueStatsReply.Read(ref r),
+            MultipartType.Group => GroupStatsReply.Read(ref r),
+            MultipartType.GroupDesc => GroupDescReply.Read(ref r),
+            MultipartType.GroupFeatures => GroupFeaturesReply.Read(ref r),
+            MultipartType.Meter => MeterStatsReply.Read(ref r),
+            MultipartType.MeterConfig => MeterConfigReply.Read(ref r),
+            MultipartType.MeterFeatures => MeterFeaturesReply.Read(ref r),
+            MultipartType.TableFeatures => TableFeaturesReply.Read(ref r),
             MultipartType.PortDesc => PortDescReply.Read(ref r),
+            MultipartType.Experimenter => ExperimenterMultipartReply.Read(ref r),
             _ => throw OfpDecodeException.BadRequest(BadRequestCode.BadMultipart, at, $"unknown multipart reply type {(ushort)type}"),
         };
         r.ExpectEnd("MULTIPART_REPLY");

@@ -40,7 +40,18 @@ public sealed record MultipartRequest : OfpMessage
             MultipartType.Desc => DescRequest.Read(ref r),
             MultipartType.Flow => FlowStatsRequest.Read(ref r),
             MultipartType.Aggregate => AggregateStatsRequest.Read(ref r),
+            MultipartType.Table => TableStatsRequest.Read(ref r),
+            MultipartType.PortStats => PortStatsRequest.Read(ref r),
+            MultipartType.Queue => QueueStatsRequest.Read(ref r),
+            MultipartType.Group => GroupStatsRequest.Read(ref r),
+            MultipartType.GroupDesc => GroupDescRequest.Read(ref r),
+            MultipartType.GroupFeatures => GroupFeaturesRequest.Read(ref r),
+            MultipartType.Meter => MeterStatsRequest.Read(ref r),
+            MultipartType.MeterConfig => MeterConfigRequest.Read(ref r),
+            MultipartType.MeterFeatures => MeterFeaturesRequest.Read(ref r),
+            MultipartType.TableFeatures => TableFeaturesRequest.Read(ref r),
             MultipartType.PortDesc => PortDescRequest.Read(ref r),
+            MultipartType.Experimenter => ExperimenterMultipartRequest.Read(ref r),
             _ => throw OfpDecodeException.BadRequest(BadRequestCode.BadMultipart, at, $"unknown multipart request type {(ushort)type}"),
         };
         r.ExpectEnd("MULTIPART_REQUEST");
