@@ -87,9 +87,5 @@ public static class FlowDiff
         return new FlowDiffResult(Sorted(deletes), Sorted(adds), Sorted(modifies), unchanged, Sorted(overwrites));
     }
 
-    private static List<FlowEntry> Sorted(List<FlowEntry> flows)
-    {
-        flows.Sort(FlowOrder.Instance);
-        return flows;
-    }
+    private static List<FlowEntry> Sorted(List<FlowEntry> flows) => [.. FlowOrder.Sort(flows)];
 }

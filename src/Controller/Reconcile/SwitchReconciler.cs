@@ -115,7 +115,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _installed is null ? [] : [.. _installed.Values.OrderBy(f => f, FlowOrder.Instance)];
+                return _installed is null ? [] : [.. FlowOrder.Sort(_installed.Values)];
             }
         }
     }
@@ -246,7 +246,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         var started = _time.GetTimestamp();
         var full = _needFull || _installed is null;
         var desired = _app.ComputeDesired(_network(), _switchState());
-        var ordered = desired.OrderBy(f => f, FlowOrder.Instance).ToList();
+        var ordered = desired is FlowSet set ? [.. set.Ordered] : FlowOrder.Sort(desired).ToList();
         lock (_lock)
         {
             _desired = ordered;
