@@ -134,14 +134,15 @@ internal sealed partial class Vm : IAsyncDisposable
     {
         var mtu = Str(Mtu);
         await Sh.RunAsync("ip", "netns", "add", Namespace).ConfigureAwait(false);
-        _cleanup.Push($"namespace {Namespace}", () => Sh.RunAsync("ip", "netns", "del", Namespace));
+        _cleanup.Push($"namespace {Namespace}", () => Sh.DeleteNetnsAsync(Namespace));
         await ExecAsync(["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]).ConfigureAwait(false);
         await Sh.RunAsync(
             "ip", "link", "add", HostPort, "netns", Host.Namespace, "mtu", mtu, "type", "veth",
             "peer", "name", "eth0", "netns", Namespace, "mtu", mtu).ConfigureAwait(false);
         _cleanup.Push($"br-int port {HostPort}", async () =>
         {
-            await Host.VsctlAsync("--if-exists", "del-port", OvsHypervisor.BrInt, HostPort).ConfigureAwait(false);
+            // The host may be gone already (disposed first, or reaped): then so is the port.
+            await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "--if-exists", "del-port", OvsHypervisor.BrInt, HostPort], env: Host.Environment, check: false).ConfigureAwait(false);
             await Sh.RunAsync(["ip", "-n", Host.Namespace, "link", "del", HostPort], check: false).ConfigureAwait(false);
         });
         await Sh.RunAsync("ip", "-n", Host.Namespace, "link", "set", HostPort, "up").ConfigureAwait(false);
