@@ -73,6 +73,12 @@ public sealed class ManualPipelineTwoHostTests
         var learned2 = (await h2.WaitForFlowsAsync(f => f.Any(x => x.Table == 20 && x.Priority == 1), TimeSpan.FromSeconds(5)))
             .Where(f => f.Table == 20 && f.Priority == 1).ToList();
 
+        if (Environment.GetEnvironmentVariable("UPDATE_REFERENCE") == "1")
+        {
+            var table20 = await h1.OfctlAsync("dump-flows", OvsHypervisor.BrTun, "table=20");
+            await File.WriteAllTextAsync(Reference.SourcePath("brtun-learned-flows.txt"), table20.Stdout);
+        }
+
         using (Assert.EnterMultipleScope())
         {
             Assert.That(learned1, Has.Count.EqualTo(1));
