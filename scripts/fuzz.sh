@@ -8,4 +8,4 @@ export OFP_FUZZ_COUNT=${1:-20000000}
 [ -n "${2:-}" ] && export OFP_FUZZ_SEED=$2
 dotnet test tests/OpenFlow.Tests/OpenFlow.Tests.csproj -c Release \
   --filter "FullyQualifiedName~OpenFlow.Tests.Fuzz.MutationFuzzTests" \
-  --logger "console;verbosity=detailed" 2>&1 | grep -E "OFP_FUZZ|mutations of|outcomes:|kinds:|case [0-9]+|input |Passed|Failed|error" 
+  --logger "console;verbosity=detailed" 2>&1 | grep -E "OFP_FUZZ|mutations of|outcomes:|kinds:|case [0-9]+|input |Passed|Failed|error" | sed "s/^ *//" | awk "!seen[\$0]++"
