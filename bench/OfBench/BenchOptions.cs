@@ -33,7 +33,7 @@ internal sealed record BenchOptions
     public int SettleMs { get; init; } = 500;
 
     /// <summary>A PACKET_IN unanswered for this long counts as lost and frees its window slot.</summary>
-    public int TimeoutMs { get; init; } = 1000;
+    public int TimeoutMs { get; init; } = 5000;
 
     public int ConnectTimeoutMs { get; init; } = 15000;
 
@@ -55,7 +55,7 @@ internal sealed record BenchOptions
           --warmup-rounds W        rounds run but not counted (default 1)
           --window W               PACKET_INs in flight per switch, throughput mode (default 128)
           --settle-ms MS           quiet time after the handshake before sending (default 500)
-          --timeout-ms MS          unanswered PACKET_IN counts as lost after this (default 1000)
+          --timeout-ms MS          unanswered PACKET_IN counts as lost after this (default 5000)
           --connect-timeout-ms MS  time allowed for all handshakes (default 15000)
           --scale N                connect N switches that only handshake and answer echoes
           --hold-seconds S         scale mode: keep the switches connected this long (default 10)
