@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net.Sockets;
 using OpenFlow.Messages;
@@ -29,6 +31,7 @@ internal sealed class EmulatedSwitch : IDisposable
     private readonly Random _random;
     private readonly int _window;
     private readonly long _timeoutTicks;
+    private readonly Lazy<ImmutableArray<Port>> _ports;
     private byte[] _rx;
     private int _rxStart;
     private int _rxEnd;
@@ -53,6 +56,7 @@ internal sealed class EmulatedSwitch : IDisposable
         _ring = new InFlightRing(Math.Max(_window, 1));
         _random = new Random(index + 1);
         _timeoutTicks = options.TimeoutMs * Stopwatch.Frequency / 1000;
+        _ports = new Lazy<ImmutableArray<Port>>(BuildPorts, LazyThreadSafetyMode.None);
         var bulk = options.Mode != BenchMode.Scale;
         _rx = new byte[bulk ? 256 * 1024 : 4096];
         _tx = new byte[bulk ? 64 * 1024 : 4096];
@@ -262,7 +266,7 @@ internal sealed class EmulatedSwitch : IDisposable
             // Strict 1.3: say so, as a switch would (BAD_REQUEST / BAD_VERSION).
             Volatile.Write(ref _errors, _errors + 1);
             Failure ??= $"controller sent version 0x{m[0]:x2} (type {m[1]})";
-            AppendBytes(SwitchFrames.Error(m, 1, 0));
+            AppendError(m, ErrorType.BadRequest, (ushort)BadRequestCode.BadVersion);
             return;
         }
 
@@ -322,12 +326,18 @@ internal sealed class EmulatedSwitch : IDisposable
                 BinaryPrimitives.WriteUInt16BigEndian(_tx.AsSpan(_txLen - SwitchFrames.HeaderSize + 2), SwitchFrames.HeaderSize);
                 break;
             case OfpType.RoleRequest when m.Length >= 24:
-                EnsureTx(24);
-                SwitchFrames.WriteRoleReply(m, _tx.AsSpan(_txLen, 24));
-                _txLen += 24;
+                var role = (ControllerRole)BinaryPrimitives.ReadUInt32BigEndian(m[8..]);
+                AppendMessage(new RoleReply
+                {
+                    Xid = Xid(m),
+                    Role = role == ControllerRole.NoChange ? ControllerRole.Equal : role,
+                    GenerationId = BinaryPrimitives.ReadUInt64BigEndian(m[16..]),
+                });
                 break;
             case OfpType.GetAsyncRequest:
-                AppendBytes(SwitchFrames.GetAsyncReply(Xid(m)));
+                // OVS's defaults: packet-ins for NO_MATCH and ACTION, every port status reason,
+                // flow-removed for everything as master/equal.
+                AppendMessage(new GetAsyncReply { Xid = Xid(m), Config = new AsyncConfig(0b011, 0, 0b111, 0b111, 0b1111, 0) });
                 break;
             case OfpType.SetConfig:
             case OfpType.SetAsync:
@@ -337,10 +347,10 @@ internal sealed class EmulatedSwitch : IDisposable
             case OfpType.PortMod:
                 break;
             case OfpType.Experimenter:
-                AppendBytes(SwitchFrames.Error(m, 1, 3)); // BAD_REQUEST / BAD_EXPERIMENTER
+                AppendError(m, ErrorType.BadRequest, (ushort)BadRequestCode.BadExperimenter);
                 break;
             default:
-                AppendBytes(SwitchFrames.Error(m, 1, 1)); // BAD_REQUEST / BAD_TYPE
+                AppendError(m, ErrorType.BadRequest, (ushort)BadRequestCode.BadType);
                 break;
         }
 
@@ -376,7 +386,7 @@ internal sealed class EmulatedSwitch : IDisposable
         if (!ok)
         {
             Failure ??= $"controller HELLO (version 0x{m[0]:x2}) does not offer OpenFlow 1.3";
-            AppendBytes(SwitchFrames.Error(m, 0, 0)); // HELLO_FAILED / INCOMPATIBLE
+            AppendError(m, ErrorType.HelloFailed, (ushort)HelloFailedCode.Incompatible);
         }
     }
 
@@ -384,21 +394,50 @@ internal sealed class EmulatedSwitch : IDisposable
     {
         if (m.Length < 16)
         {
-            AppendBytes(SwitchFrames.Error(m, 1, 6)); // BAD_REQUEST / BAD_LEN
+            AppendError(m, ErrorType.BadRequest, (ushort)BadRequestCode.BadLen);
             return;
         }
 
-        var xid = Xid(m);
-        var mpType = BinaryPrimitives.ReadUInt16BigEndian(m[8..]);
-        var reply = mpType switch
+        MultipartReplyBody? body = (MultipartType)BinaryPrimitives.ReadUInt16BigEndian(m[8..]) switch
         {
-            0 => SwitchFrames.DescReply(xid, _index),
-            1 => SwitchFrames.MultipartReply(xid, 1, 0), // FLOW: no flows
-            2 => SwitchFrames.MultipartReply(xid, 2, 24), // AGGREGATE: zeros
-            13 => SwitchFrames.PortDescReply(xid, _index, _options.Ports),
-            _ => SwitchFrames.Error(m, 1, 2), // BAD_REQUEST / BAD_MULTIPART
+            MultipartType.Desc => new DescReply
+            {
+                MfrDesc = "ofbench",
+                HwDesc = "OpenFlow 1.3 switch emulator",
+                SwDesc = "1.0",
+                SerialNum = $"{_index + 1}",
+                DpDesc = "emulated",
+            },
+            MultipartType.Flow => new FlowStatsReply(),
+            MultipartType.Aggregate => new AggregateStatsReply(),
+            MultipartType.PortDesc => new PortDescReply { Ports = _ports.Value },
+            _ => null,
         };
-        AppendBytes(reply);
+        if (body is null)
+        {
+            AppendError(m, ErrorType.BadRequest, (ushort)BadRequestCode.BadMultipart);
+        }
+        else
+        {
+            AppendMessage(new MultipartReply { Xid = Xid(m), Body = body });
+        }
+    }
+
+    private ImmutableArray<Port> BuildPorts()
+    {
+        const PortFeatures Features = PortFeatures.Rate10GbFd | PortFeatures.Copper;
+        return [.. Enumerable.Range(1, _options.Ports).Select(p => new Port
+        {
+            PortNo = (uint)p,
+            HwAddr = new OpenFlow.MacAddress(0x02FE_0000_0000UL | ((ulong)_index << 8) | (uint)p),
+            Name = $"s{_index + 1}-eth{p}",
+            State = PortState.Live,
+            Curr = Features,
+            Advertised = Features,
+            Supported = Features,
+            CurrSpeed = 10_000_000,
+            MaxSpeed = 10_000_000,
+        })];
     }
 
     private void Answered(long sentAt)
@@ -451,9 +490,21 @@ internal sealed class EmulatedSwitch : IDisposable
 
     private void AppendMessage(OfpMessage message)
     {
-        // Handshake messages are small; encoding into scratch keeps a scale run's send buffers small.
-        Span<byte> scratch = stackalloc byte[512];
-        AppendBytes(scratch[..MessageCodec.Encode(message, scratch)]);
+        // Encoding into pooled scratch keeps a scale run's per-switch send buffers small.
+        var scratch = ArrayPool<byte>.Shared.Rent(OfpConstants.MaxMessageLength);
+        try
+        {
+            AppendBytes(scratch.AsSpan(0, MessageCodec.Encode(message, scratch)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private void AppendError(ReadOnlySpan<byte> request, ErrorType type, ushort code)
+    {
+        AppendMessage(ErrorMessage.For(type, code, Xid(request), request));
     }
 
     private void AppendBytes(ReadOnlySpan<byte> bytes)

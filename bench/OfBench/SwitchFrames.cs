@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using OpenFlow.Protocol;
 
 namespace OfBench;
@@ -7,8 +6,8 @@ namespace OfBench;
 /// <summary>
 /// The switch-side OpenFlow 1.3 bytes the emulator sends or inspects on its hot path, written by hand
 /// so that a PACKET_IN costs a copy and four patches and an incoming message costs a header read.
-/// Handshake replies that the wire library models (HELLO, FEATURES, GET_CONFIG) come from
-/// <c>OpenFlow.Messages</c>; see <see cref="EmulatedSwitch"/>.
+/// Every other message the emulator sends (handshake and housekeeping replies) comes from the wire
+/// library, <c>OpenFlow.Messages</c>; see <see cref="EmulatedSwitch"/>.
 /// </summary>
 /// <remarks>
 /// PACKET_IN as sent (106 bytes):
@@ -84,98 +83,6 @@ internal static class SwitchFrames
         mac[0] == 0x02 && mac[1] == (byte)(switchIndex >> 8) && mac[2] == (byte)switchIndex
             ? (mac[3] << 16) | (mac[4] << 8) | mac[5]
             : -1;
-
-    /// <summary>OFPMP_PORT_DESC reply: <paramref name="ports"/> 1.3 <c>ofp_port</c> entries (64 bytes each).</summary>
-    public static byte[] PortDescReply(uint xid, int switchIndex, int ports)
-    {
-        var b = MultipartReply(xid, 13, ports * 64);
-        for (var p = 0; p < ports; p++)
-        {
-            var e = b.AsSpan(16 + (p * 64), 64);
-            BinaryPrimitives.WriteUInt32BigEndian(e, (uint)(p + 1));
-            e[8] = 0x02; e[9] = 0xFE; e[10] = (byte)(switchIndex >> 8); e[11] = (byte)switchIndex; e[13] = (byte)(p + 1);
-            Encoding.ASCII.GetBytes($"s{switchIndex + 1}-eth{p + 1}", e.Slice(16, 16));
-            BinaryPrimitives.WriteUInt32BigEndian(e[36..], 1 << 2); // state: OFPPS_LIVE
-            const uint Features = (1 << 6) | (1 << 11); // 10GB_FD | COPPER
-            BinaryPrimitives.WriteUInt32BigEndian(e[40..], Features); // curr
-            BinaryPrimitives.WriteUInt32BigEndian(e[44..], Features); // advertised
-            BinaryPrimitives.WriteUInt32BigEndian(e[48..], Features); // supported
-            BinaryPrimitives.WriteUInt32BigEndian(e[56..], 10_000_000); // curr_speed kbps
-            BinaryPrimitives.WriteUInt32BigEndian(e[60..], 10_000_000); // max_speed
-        }
-
-        return b;
-    }
-
-    /// <summary>OFPMP_DESC reply (<c>struct ofp_desc</c>, 1056 bytes).</summary>
-    public static byte[] DescReply(uint xid, int switchIndex)
-    {
-        var b = MultipartReply(xid, 0, 1056);
-        var d = b.AsSpan(16);
-        Encoding.ASCII.GetBytes("ofbench", d[..256]);
-        Encoding.ASCII.GetBytes("OpenFlow 1.3 switch emulator", d.Slice(256, 256));
-        Encoding.ASCII.GetBytes("1.0", d.Slice(512, 256));
-        Encoding.ASCII.GetBytes($"{switchIndex + 1}", d.Slice(768, 32));
-        Encoding.ASCII.GetBytes("emulated", d.Slice(800, 256));
-        return b;
-    }
-
-    /// <summary>A multipart reply with <paramref name="bodyLength"/> zero bytes of body
-    /// (an empty FLOW reply, an all-zero AGGREGATE reply).</summary>
-    public static byte[] MultipartReply(uint xid, ushort multipartType, int bodyLength)
-    {
-        var b = new byte[16 + bodyLength];
-        b[0] = Version;
-        b[1] = (byte)OfpType.MultipartReply;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), (ushort)b.Length);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(4), xid);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(8), multipartType);
-        return b;
-    }
-
-    /// <summary>OFPT_ROLE_REPLY answering <paramref name="request"/>: the same role (NOCHANGE reads as EQUAL)
-    /// and generation id.</summary>
-    public static void WriteRoleReply(ReadOnlySpan<byte> request, Span<byte> dst)
-    {
-        request[..24].CopyTo(dst);
-        dst[1] = (byte)OfpType.RoleReply;
-        BinaryPrimitives.WriteUInt16BigEndian(dst[2..], 24);
-        if (BinaryPrimitives.ReadUInt32BigEndian(dst[8..]) == 0)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(dst[8..], 1); // OFPCR_ROLE_EQUAL
-        }
-    }
-
-    /// <summary>OFPT_GET_ASYNC_REPLY with OVS's defaults: packet-ins for NO_MATCH and ACTION, all port
-    /// status reasons, flow-removed for everything but DELETE as master/equal.</summary>
-    public static byte[] GetAsyncReply(uint xid)
-    {
-        var b = new byte[32];
-        b[0] = Version;
-        b[1] = (byte)OfpType.GetAsyncReply;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), 32);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(4), xid);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(8), 0b011); // packet_in_mask[master]
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(16), 0b111); // port_status_mask[master]
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(20), 0b111);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(24), 0b1111); // flow_removed_mask[master]
-        return b;
-    }
-
-    /// <summary>OFPT_ERROR of <paramref name="type"/>/<paramref name="code"/> quoting the first 64 bytes of the request.</summary>
-    public static byte[] Error(ReadOnlySpan<byte> request, ushort type, ushort code)
-    {
-        var quoted = request[..Math.Min(64, request.Length)];
-        var b = new byte[12 + quoted.Length];
-        b[0] = Version;
-        b[1] = (byte)OfpType.Error;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), (ushort)b.Length);
-        request.Slice(4, 4).CopyTo(b.AsSpan(4));
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(8), type);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(10), code);
-        quoted.CopyTo(b.AsSpan(12));
-        return b;
-    }
 
     /// <summary>
     /// The sequence number carried by a PACKET_OUT's data, if the data is one of our frames.
