@@ -185,12 +185,14 @@ if [ "$scale" -gt 0 ]; then
   rss=$(rss_kib "$pid")
   list_times=()
   for _ in 1 2 3; do
-    t=$(curl -s -o "$TMP/switches.json" -w '%{http_code} %{time_total}' "http://127.0.0.1:$CTL_REST/api/v1/switches" || echo "000 0")
-    list_times+=("$t")
+    t=$(curl -s -m 60 -o "$TMP/switches.json" -w 'HTTP %{http_code} in %{time_total} s' \
+      "http://127.0.0.1:$CTL_REST/api/v1/switches") || true
+    list_times+=("$t;")
   done
   wait "$bench_pid" || true
   result=$(grep '^RESULT' "$TMP/scale.out" || true)
-  echo "## Scale: our controller with $scale switches"
+  title="our controller"; [ -n "$ours_cmd" ] && title="the controller started by --ours-cmd"
+  echo "## Scale: $title with $scale switches"
   echo
   machine_info
   echo
@@ -200,7 +202,7 @@ if [ "$scale" -gt 0 ]; then
   echo "| time to connect all (handshake done) | $(sed -n 's/.*connect_ms=\([0-9]*\).*/\1/p' <<<"$ready") ms |"
   echo "| RSS baseline / with switches | $((base / 1024)) MiB / $((rss / 1024)) MiB |"
   echo "| RSS per switch | $(awk -v a="$rss" -v b="$base" -v n="$scale" 'BEGIN {printf "%.1f KiB", (a-b)/n}') |"
-  echo "| GET /api/v1/switches (HTTP code, seconds) x3 | ${list_times[*]} |"
+  echo "| GET /api/v1/switches, three times | ${list_times[*]} |"
   echo "| response size | $(stat -c %s "$TMP/switches.json" 2>/dev/null || echo 0) bytes |"
   echo "| switches still connected after ${hold}s | $([ -z "$(field error "$result")" ] && echo all || echo "no: $(sed -n 's/.*error=//p' <<<"$result")") |"
   exit 0
