@@ -3,14 +3,16 @@
 # under the same OfBench load (16 emulated OpenFlow 1.3 switches, throughput mode then latency mode),
 # printed as one markdown table with machine info. Takes about two minutes.
 #
-#   scripts/bench-controllers.sh                      # all three controllers
+#   scripts/bench-controllers.sh                      # ours, os-ken, ovs-testcontroller, bare responder
 #   scripts/bench-controllers.sh --scale 10000        # ours only: connect time, RSS per switch, REST list time
 #
 # Options:
 #   --switches N      emulated switches (default 16; ovs-testcontroller accepts at most 16)
 #   --rounds R        measured rounds per mode (default 5), --round-ms MS (default 1000), --warmup-rounds W (default 1)
 #   --ours-cmd CMD    start our controller with CMD instead (bash -c; $OF_PORT, $REST_PORT, $BENCH_TMP are set)
-#   --only LIST       comma-separated subset of: ours,osken,testcontroller
+#   --only LIST       comma-separated subset of: ours,osken,testcontroller,bare
+#                     (bare: bench/peers/bare_responder.c, built with gcc: answers every PACKET_IN with a
+#                     PACKET_OUT and learns nothing, i.e. the ceiling of this machine and of OfBench)
 #   --scale N         scale mode instead: N switches that only handshake, held --hold-seconds S (default 15)
 #
 # Everything listens on 127.0.0.1 ports picked here; every process started here is stopped by PID
@@ -24,7 +26,7 @@ rounds=5
 round_ms=1000
 warmup=1
 ours_cmd=""
-only="ours,osken,testcontroller"
+only="ours,osken,testcontroller,bare"
 scale=0
 hold=15
 while [ $# -gt 0 ]; do
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
     --hold-seconds) hold=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -139,6 +141,12 @@ start_controller() {
       start_bg "$dir/log" /usr/bin/python3 "$(command -v osken-manager)" "$ROOT/bench/peers/simple_switch_13.py" \
         --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port "$CTL_PORT"
       ;;
+    bare)
+      if [ ! -x "$TMP/bare_responder" ] && ! gcc -O2 -o "$TMP/bare_responder" "$ROOT/bench/peers/bare_responder.c" 2>"$dir/log"; then
+        CTL_PORT=0; return
+      fi
+      start_bg "$dir/log" "$TMP/bare_responder" 127.0.0.1 "$CTL_PORT"
+      ;;
     testcontroller)
       start_bg "$dir/log" ovs-testcontroller --unixctl="$dir/ctl" -O OpenFlow13 "ptcp:$CTL_PORT:127.0.0.1"
       ;;
@@ -228,7 +236,7 @@ run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason"
 }
 
 names=()
-for n in ours osken testcontroller; do [[ ",$only," == *,$n,* ]] && names+=("$n"); done
+for n in ours osken testcontroller bare; do [[ ",$only," == *,$n,* ]] && names+=("$n"); done
 for n in "${names[@]}"; do
   log "$n: throughput"
   run_mode "$n" throughput; TP[$n]=$RUN
@@ -245,6 +253,7 @@ label() {
     ours) echo "ours (C#/.NET)" ;;
     osken) echo "os-ken simple_switch_13 (Python)" ;;
     testcontroller) echo "ovs-testcontroller (C)" ;;
+    bare) echo "bare C responder (ceiling: no learning, PACKET_OUT only)" ;;
   esac
 }
 
