@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
     --hold-seconds) hold=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
