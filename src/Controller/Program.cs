@@ -1,4 +1,125 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Controller.Api;
+using Controller.Metrics;
+using Controller.Store;
+using Controller.Switching;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace Controller;
+
+/// <summary>
+/// Composition root of the controller process: tenant store, REST API, metrics and (added by the OpenFlow
+/// work) the OpenFlow server, all in one Kestrel host.
+/// </summary>
+public static class ControllerHost
+{
+    public static async Task Main(string[] args)
+    {
+        await using var app = Build(args);
+        await app.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds the host without starting it. Configuration comes from appsettings.json, environment and
+    /// <paramref name="args"/> (e.g. <c>--Rest:Urls=http://127.0.0.1:0 --Store:Path=/tmp/x.db</c>), so tests
+    /// can start it in-process on a free port. The store is opened here, so a bad store path fails fast.
+    /// </summary>
+    /// <param name="configure">Optional extra registrations (tests use it for fakes), applied at the OpenFlow registration point.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // appsettings.json is read from beside the binary, whatever the working directory; relative store
+        // paths still resolve against the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var config = builder.Configuration;
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(config)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture));
+
+        builder.Services.AddOptions<StoreOptions>()
+            .Bind(config.GetSection(StoreOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<RestOptions>()
+            .Bind(config.GetSection(RestOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => SplitUrls(o.Urls).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "Rest:Urls must be absolute http(s) URLs separated by ';'.")
+            .ValidateOnStart();
+        var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
+        builder.WebHost.UseUrls(SplitUrls(rest.Urls));
+
+        builder.Services.AddSingleton(sp => TenantStore.Open(
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value.Path,
+            sp.GetRequiredService<ILogger<TenantStore>>()));
+        builder.Services.AddSingleton<ControllerMetrics>();
+
+        // OpenFlow server registration goes here
+        // (it registers the real ISwitchDirectory; the placeholder below only fills in when nothing else did).
+        configure?.Invoke(builder);
+        builder.Services.TryAddSingleton<ISwitchDirectory, EmptySwitchDirectory>();
+
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillInDetail);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        var store = app.Services.GetRequiredService<TenantStore>();
+        var metrics = app.Services.GetRequiredService<ControllerMetrics>();
+        metrics.Track(store);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControllerHost));
+        var snapshot = store.Current;
+        ControllerLog.StoreOpened(
+            log,
+            app.Services.GetRequiredService<IOptions<StoreOptions>>().Value.Path,
+            snapshot.Networks.Length,
+            snapshot.Hosts.Length,
+            snapshot.Ports.Length);
+        if (string.IsNullOrEmpty(rest.Token) && !IsLoopbackOnly(rest.Urls))
+        {
+            ControllerLog.NoToken(log, rest.Urls);
+        }
+
+        // Outermost first, so metrics and the request log see the status the client finally gets.
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseSerilogRequestLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<BearerTokenMiddleware>();
+
+        app.MapGet("/healthz", (TenantStore s) => TypedResults.Ok(new HealthResponse("ok", s.Current.Version)))
+            .WithName("Health");
+        app.MapGet("/metrics", (ControllerMetrics m) => Results.Text(m.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithName("Metrics")
+            .ExcludeFromDescription();
+        app.MapOpenApi();
+        app.MapControllerApi();
+        return app;
+    }
+
+    private static string[] SplitUrls(string? urls) =>
+        (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsLoopbackOnly(string urls) => SplitUrls(urls)
+        .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
+
+    /// <summary>camelCase (the web default), enums as camelCase strings only, unknown members refused.</summary>
+    internal static JsonOptions ConfigureJson(JsonOptions o)
+    {
+        o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        return o;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Net;
+using Apps.Model;
+using Controller.Store;
+using Controller.Switching;
+
+namespace Controller.Api;
+
+/// <summary>
+/// Routes under /api/v1. Handlers only translate: store exceptions become problem details in
+/// <see cref="ProblemExceptionHandler"/> (404 unknown id, 409 conflict, 400 validation and unknown references).
+/// </summary>
+internal static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapControllerApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        MapTenants(api.MapGroup("/tenants").WithTags("tenants"));
+        MapNetworks(api.MapGroup("/networks").WithTags("networks"));
+        MapHosts(api.MapGroup("/hosts").WithTags("hosts"));
+        MapPorts(api.MapGroup("/ports").WithTags("ports"));
+        MapSwitches(api.MapGroup("/switches").WithTags("switches"));
+        return app;
+    }
+
+    private static void MapTenants(RouteGroupBuilder g)
+    {
+        g.MapGet("", (TenantStore s) => TypedResults.Ok(s.ListTenants().Select(t => t.ToResponse()).ToList()))
+            .WithName("ListTenants");
+        g.MapGet("/{id}", (string id, TenantStore s) =>
+                TypedResults.Ok((s.FindTenant(id) ?? throw new EntityNotFoundException("tenant", id)).ToResponse()))
+            .WithName("GetTenant");
+        g.MapPost("", (TenantRequest body, TenantStore s) =>
+            {
+                var t = s.CreateTenant(body.Name ?? "").ToResponse();
+                return TypedResults.Created($"/api/v1/tenants/{t.Id}", t);
+            })
+            .WithName("CreateTenant");
+        g.MapPatch("/{id}", (string id, TenantRequest body, TenantStore s) =>
+                TypedResults.Ok(s.RenameTenant(id, body.Name ?? "").ToResponse()))
+            .WithName("UpdateTenant");
+        g.MapDelete("/{id}", (string id, TenantStore s) =>
+            {
+                s.DeleteTenant(id);
+                return TypedResults.NoContent();
+            })
+            .WithName("DeleteTenant");
+    }
+
+    private static void MapNetworks(RouteGroupBuilder g)
+    {
+        g.MapGet("", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse()).ToList()))
+            .WithName("ListNetworks");
+        g.MapGet("/{id}", (string id, TenantStore s) =>
+                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse()))
+            .WithName("GetNetwork");
+        g.MapPost("", (NetworkRequest body, TenantStore s) =>
+            {
+                var errors = new RequestErrors();
+                if (string.IsNullOrWhiteSpace(body.TenantId))
+                {
+                    errors.Add("tenantId", "tenantId is required.");
+                }
+
+                if (body.SegmentId is { } seg && (seg < 1 || seg > TenantStore.MaxSegmentId))
+                {
+                    errors.Add("segmentId", $"segmentId must be between 1 and {TenantStore.MaxSegmentId}; got {seg}.");
+                }
+
+                errors.ThrowIfAny();
+                var n = s.CreateNetwork(new NewNetwork(
+                    body.TenantId!,
+                    body.Name ?? "",
+                    body.TunnelType ?? TunnelType.Vxlan,
+                    (uint?)body.SegmentId,
+                    body.Cidr)).ToResponse();
+                return TypedResults.Created($"/api/v1/networks/{n.Id}", n);
+            })
+            .WithName("CreateNetwork");
+        g.MapPatch("/{id}", (string id, NetworkPatchRequest body, TenantStore s) =>
+                TypedResults.Ok(s.RenameNetwork(id, body.Name ?? "").ToResponse()))
+            .WithName("UpdateNetwork");
+        g.MapDelete("/{id}", (string id, TenantStore s) =>
+            {
+                s.DeleteNetwork(id);
+                return TypedResults.NoContent();
+            })
+            .WithName("DeleteNetwork");
+    }
+
+    private static void MapHosts(RouteGroupBuilder g)
+    {
+        g.MapGet("", (TenantStore s) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse()).ToList()))
+            .WithName("ListHosts");
+        g.MapGet("/{id}", (string id, TenantStore s) =>
+                TypedResults.Ok((s.FindHost(id) ?? throw new EntityNotFoundException("host", id)).ToResponse()))
+            .WithName("GetHost");
+        g.MapPost("", (HostRequest body, TenantStore s) =>
+            {
+                var errors = new RequestErrors();
+                var dpid = ParseDatapathId(body.DatapathId, required: true, errors);
+                var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: true, errors);
+                errors.ThrowIfAny();
+                var h = s.CreateHost(new NewHost(body.Name ?? "", dpid!.Value, ip!)).ToResponse();
+                return TypedResults.Created($"/api/v1/hosts/{h.Id}", h);
+            })
+            .WithName("CreateHost");
+        g.MapPatch("/{id}", (string id, HostRequest body, TenantStore s) => TypedResults.Ok(UpdateHost(id, body, s)))
+            .WithName("UpdateHost");
+        g.MapPut("/{id}", (string id, HostRequest body, TenantStore s) => TypedResults.Ok(UpdateHost(id, body, s)))
+            .WithName("ReplaceHost")
+            .WithDescription("Same as PATCH: fields left out keep their value.");
+        g.MapDelete("/{id}", (string id, TenantStore s) =>
+            {
+                s.DeleteHost(id);
+                return TypedResults.NoContent();
+            })
+            .WithName("DeleteHost");
+    }
+
+    private static HostResponse UpdateHost(string id, HostRequest body, TenantStore s)
+    {
+        var errors = new RequestErrors();
+        var dpid = ParseDatapathId(body.DatapathId, required: false, errors);
+        var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: false, errors);
+        errors.ThrowIfAny();
+        return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip)).ToResponse();
+    }
+
+    private static void MapPorts(RouteGroupBuilder g)
+    {
+        g.MapGet("", (string? networkId, string? hostId, TenantStore s) =>
+                TypedResults.Ok(s.ListPorts(networkId, hostId).Select(p => p.ToResponse(s)).ToList()))
+            .WithName("ListPorts");
+        g.MapGet("/{id}", (string id, TenantStore s) =>
+                TypedResults.Ok((s.FindPort(id) ?? throw new EntityNotFoundException("port", id)).ToResponse(s)))
+            .WithName("GetPort");
+        g.MapPost("", (PortRequest body, TenantStore s) =>
+            {
+                var errors = new RequestErrors();
+                if (string.IsNullOrWhiteSpace(body.NetworkId))
+                {
+                    errors.Add("networkId", "networkId is required.");
+                }
+
+                if (string.IsNullOrWhiteSpace(body.HostId))
+                {
+                    errors.Add("hostId", "hostId is required.");
+                }
+
+                ulong mac = 0;
+                if (body.Mac is null)
+                {
+                    errors.Add("mac", "mac is required.");
+                }
+                else if (!WireFormat.TryParseMac(body.Mac, out mac))
+                {
+                    errors.Add("mac", $"mac must look like aa:bb:cc:dd:ee:ff; got '{body.Mac}'.");
+                }
+
+                var ip = ParseIPv4("ip", body.Ip, required: false, errors);
+                errors.ThrowIfAny();
+                var p = s.CreatePort(new NewPort(body.NetworkId!, body.HostId!, mac, ip, body.Name ?? "")).ToResponse(s);
+                return TypedResults.Created($"/api/v1/ports/{p.Id}", p);
+            })
+            .WithName("CreatePort")
+            .WithDescription("Returns the port with vlan, the local VLAN to set as tag= on the host's br-int.");
+        g.MapPatch("/{id}", (string id, PortPatchRequest body, TenantStore s) =>
+            {
+                var errors = new RequestErrors();
+                var ip = ParseIPv4("ip", body.Ip, required: false, errors);
+                errors.ThrowIfAny();
+                return TypedResults.Ok(s.UpdatePort(id, new PortPatch(body.Name, ip)).ToResponse(s));
+            })
+            .WithName("UpdatePort");
+        g.MapDelete("/{id}", (string id, TenantStore s) =>
+            {
+                s.DeletePort(id);
+                return TypedResults.NoContent();
+            })
+            .WithName("DeletePort");
+    }
+
+    private static void MapSwitches(RouteGroupBuilder g)
+    {
+        g.MapGet("", (ISwitchDirectory d, TenantStore s) => TypedResults.Ok(d.List().Select(x => x.ToResponse(s)).ToList()))
+            .WithName("ListSwitches");
+        g.MapGet("/{dpid}", (string dpid, ISwitchDirectory d, TenantStore s) =>
+                TypedResults.Ok((d.Find(RouteDatapathId(dpid)) ?? throw new EntityNotFoundException("switch", dpid)).ToResponse(s)))
+            .WithName("GetSwitch");
+        g.MapGet("/{dpid}/flows", (string dpid, ISwitchDirectory d) =>
+                TypedResults.Ok((d.Flows(RouteDatapathId(dpid)) ?? throw new EntityNotFoundException("switch", dpid)).ToResponse()))
+            .WithName("GetSwitchFlows");
+    }
+
+    private static ulong RouteDatapathId(string text)
+    {
+        if (!WireFormat.TryParseDatapathId(text, out var dpid))
+        {
+            throw new StoreValidationException("dpid", $"dpid must be up to 16 hex digits; got '{text}'.");
+        }
+
+        return dpid;
+    }
+
+    private static ulong? ParseDatapathId(string? text, bool required, RequestErrors errors)
+    {
+        if (text is null)
+        {
+            if (required)
+            {
+                errors.Add("datapathId", "datapathId is required (up to 16 hex digits).");
+            }
+
+            return null;
+        }
+
+        if (!WireFormat.TryParseDatapathId(text, out var dpid))
+        {
+            errors.Add("datapathId", $"datapathId must be up to 16 hex digits; got '{text}'.");
+            return null;
+        }
+
+        return dpid;
+    }
+
+    private static IPAddress? ParseIPv4(string field, string? text, bool required, RequestErrors errors)
+    {
+        if (text is null)
+        {
+            if (required)
+            {
+                errors.Add(field, $"{field} is required (IPv4).");
+            }
+
+            return null;
+        }
+
+        if (!WireFormat.TryParseIPv4(text, out var ip))
+        {
+            errors.Add(field, $"{field} must be a dotted-quad IPv4 address; got '{text}'.");
+            return null;
+        }
+
+        return ip;
+    }
+}

@@ -1,0 +1,51 @@
+using Apps.Model;
+using Controller.Store;
+using Controller.Switching;
+
+namespace Controller.Api;
+
+/// <summary>Store values to REST DTOs.</summary>
+internal static class ResponseMapping
+{
+    public static TenantResponse ToResponse(this TenantInfo t) => new(t.Id, t.Name);
+
+    public static NetworkResponse ToResponse(this NetworkDetails d) =>
+        new(d.Network.Id, d.Network.TenantId, d.Network.Name, d.Network.TunnelType, d.Network.SegmentId, d.Cidr);
+
+    public static HostResponse ToResponse(this HostInfo h) =>
+        new(h.Id, h.Name, WireFormat.DatapathId(h.DatapathId), h.TunnelIp.ToString());
+
+    public static PortResponse ToResponse(this PortDetails d, TenantStore store)
+    {
+        var p = d.Port;
+        var network = store.FindNetwork(p.NetworkId)?.Network;
+        var host = store.FindHost(p.HostId);
+        return new PortResponse(
+            p.Id,
+            p.NetworkId,
+            p.HostId,
+            WireFormat.Mac(p.Mac),
+            p.Ip?.ToString(),
+            p.Name,
+            d.Vlan,
+            network?.Name,
+            network?.SegmentId,
+            host?.Name,
+            host?.TunnelIp.ToString());
+    }
+
+    public static SwitchResponse ToResponse(this SwitchInfo s, TenantStore store) => new(
+        WireFormat.DatapathId(s.DatapathId),
+        s.RemoteAddress,
+        s.Ports,
+        s.Role,
+        s.ConnectedSince,
+        s.MessagesIn,
+        s.MessagesOut,
+        s.Errors,
+        s.App,
+        store.FindHostByDatapathId(s.DatapathId)?.Id);
+
+    public static SwitchFlowsResponse ToResponse(this SwitchFlowsInfo f) =>
+        new(WireFormat.DatapathId(f.DatapathId), f.Desired, f.Installed, f.LastReconcile);
+}

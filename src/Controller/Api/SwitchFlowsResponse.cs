@@ -1,0 +1,9 @@
+using Controller.Switching;
+
+namespace Controller.Api;
+
+public sealed record SwitchFlowsResponse(
+    string DatapathId,
+    IReadOnlyList<string> Desired,
+    IReadOnlyList<string> Installed,
+    ReconcileInfo? LastReconcile);

@@ -1,0 +1,3 @@
+namespace Controller.Api;
+
+public sealed record TenantResponse(string Id, string Name);

@@ -1,0 +1,21 @@
+namespace Controller.Store;
+
+/// <summary>LiteDB shape of a network (collection <c>networks</c>). Numbers are stored as signed BSON integers.</summary>
+internal sealed class NetworkDocument
+{
+    public string Id { get; set; } = "";
+
+    public string TenantId { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>"Vxlan" or "Gre".</summary>
+    public string TunnelType { get; set; } = "";
+
+    public int SegmentId { get; set; }
+
+    public string? Cidr { get; set; }
+
+    /// <summary>"tenant/name": a unique index on it keeps names unique per tenant without a scan.</summary>
+    public string TenantAndName { get; set; } = "";
+}

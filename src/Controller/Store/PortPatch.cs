@@ -1,0 +1,6 @@
+using System.Net;
+
+namespace Controller.Store;
+
+/// <summary>Changes to a port; null fields are left as they are. A port cannot move to another network or host.</summary>
+public sealed record PortPatch(string? Name = null, IPAddress? Ip = null);

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace Controller.Tests.Api;
+
+/// <summary>Options are validated when the host starts, so a bad configuration fails loudly instead of half-working.</summary>
+[TestFixture]
+public sealed class HostConfigurationTests
+{
+    [Test]
+    public async Task Invalid_rest_urls_fail_at_start()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ofc-cfg-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            await using var app = ControllerHost.Build(["--Rest:Urls=not a url", $"--Store:Path={Path.Combine(dir, "c.db")}", "--Serilog:MinimumLevel:Default=Fatal"]);
+            var ex = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+            Assert.That(ex!.Message, Does.Contain("Rest:Urls"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Test]
+    public void Empty_store_path_fails_at_build()
+    {
+        Assert.That(
+            () => ControllerHost.Build(["--Rest:Urls=http://127.0.0.1:0", "--Store:Path=", "--Serilog:MinimumLevel:Default=Fatal"]),
+            Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Path"));
+    }
+}
