@@ -53,7 +53,7 @@ internal sealed class EmulatedSwitch : IDisposable
         _index = index;
         _options = options;
         _window = options.Mode == BenchMode.Latency ? 1 : options.Window;
-        _ring = new InFlightRing(Math.Max(_window, 1));
+        _ring = new InFlightRing(options.Mode == BenchMode.Scale ? 1 : _window);
         _random = new Random(index + 1);
         _timeoutTicks = options.TimeoutMs * Stopwatch.Frequency / 1000;
         _ports = new Lazy<ImmutableArray<Port>>(BuildPorts, LazyThreadSafetyMode.None);

@@ -7,7 +7,7 @@ namespace OfBench;
 /// </summary>
 internal sealed class LatencySamples
 {
-    private int[] _items = new int[4096];
+    private int[] _items = new int[64];
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
