@@ -49,10 +49,14 @@ internal sealed class BenchRunner
             await stop.CancelAsync().ConfigureAwait(false);
             foreach (var s in switches)
             {
-                s.Dispose();
+                s.Close();
             }
 
             await Task.WhenAll(loops).ConfigureAwait(false);
+            foreach (var s in switches)
+            {
+                s.Dispose();
+            }
         }
     }
 

@@ -207,6 +207,9 @@ internal sealed class EmulatedSwitch : IDisposable
         }
     }
 
+    /// <summary>Closes the connection; the receive loop ends.</summary>
+    public void Close() => _socket.Dispose();
+
     public void Dispose()
     {
         _socket.Dispose();
