@@ -44,6 +44,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/ofbench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -105,6 +106,10 @@ listener_pid() {
   ss -Hltnp "( sport = :$1 )" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
 }
 
+cpu_ticks() { # utime + stime of a process, in clock ticks
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 field() { # field KEY "RESULT ..." -> value or empty
@@ -162,7 +167,7 @@ start_controller() {
 machine_info() {
   echo "- CPU: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), nproc $(nproc)"
   echo "- Memory: $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); kernel $(uname -r); .NET $(dotnet --version)"
-  echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)"
+  echo "- Load average at start: $LOAD_AT_START (other work on the machine skews results)"
 }
 
 # ---------------------------------------------------------------- scale mode (ours only)
@@ -217,13 +222,18 @@ if [ "$scale" -gt 0 ]; then
 fi
 
 # ---------------------------------------------------------------- side-by-side mode
-declare -A TP LAT
-run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason"
-  local name=$1 mode=$2 out
+declare -A TP LAT CPU
+HZ=$(getconf CLK_TCK)
+run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason"; RUN_CPU: controller CPU us/packet
+  local name=$1 mode=$2 out pid c0 c1 total
+  RUN_CPU="n/a"
   start_controller "$name"
   if [ "$CTL_PORT" = 0 ]; then RUN="n/a: did not listen"; return; fi
+  pid=$(listener_pid "$CTL_PORT"); pid=${pid:-$CTL_PID}
+  c0=$(cpu_ticks "$pid")
   out=$(timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches "$switches" --mode "$mode" \
     --rounds "$rounds" --round-ms "$round_ms" --warmup-rounds "$warmup" --connect-timeout-ms 10000 2>&1 || true)
+  c1=$(cpu_ticks "$pid")
   stop_bg "$CTL_PID"
   grep -v '^RESULT' <<<"$out" | sed "s/^/[$name $mode] /" >&2 || true
   local line
@@ -233,13 +243,17 @@ run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason"
     RUN="n/a: $(sed -n 's/.*error=//p' <<<"$line")"; return
   fi
   RUN=$line
+  total=$(field total "$line")
+  if [ -n "$total" ] && [ "$total" -gt 0 ]; then
+    RUN_CPU=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$total" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  fi
 }
 
 names=()
 for n in ours osken testcontroller bare; do [[ ",$only," == *,$n,* ]] && names+=("$n"); done
 for n in "${names[@]}"; do
   log "$n: throughput"
-  run_mode "$n" throughput; TP[$n]=$RUN
+  run_mode "$n" throughput; TP[$n]=$RUN; CPU[$n]=$RUN_CPU
   if [[ ${TP[$n]} == n/a* && $n == ours ]]; then
     LAT[$n]="n/a: skipped (no throughput)"
   else
@@ -261,10 +275,12 @@ echo "## Controller benchmark: $switches switches, OpenFlow 1.3, $rounds x ${rou
 echo
 machine_info
 echo "- Load: OfBench (bench/OfBench), 64-byte frames, 1000 source MACs per switch, destinations already learned;"
-echo "  a packet counts once whether answered by FLOW_MOD, PACKET_OUT or both."
+echo "  a packet counts once whether answered by FLOW_MOD, PACKET_OUT or both. Controller CPU us/packet: the"
+echo "  controller's user+system CPU over the throughput run (handshake and warm-up included) per packet handled,"
+echo "  less sensitive than packets/s to other load on the machine."
 echo
-echo "| controller | throughput packets/s avg | min | max | latency avg us | latency p50 us | latency p99 us | latency-mode packets/s | ours / this (throughput) | this / ours (latency avg) |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| controller | throughput packets/s avg | min | max | controller CPU us/packet | latency avg us | latency p50 us | latency p99 us | latency-mode packets/s | ours / this (throughput) | this / ours (latency avg) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 ours_tp=""; ours_lat=""
 [[ -n "${TP[ours]:-}" && ${TP[ours]} != n/a* ]] && ours_tp=$(field avg "${TP[ours]}")
 [[ -n "${LAT[ours]:-}" && ${LAT[ours]} != n/a* ]] && ours_lat=$(field lat_avg_us "${LAT[ours]}")
@@ -282,8 +298,10 @@ for n in "${names[@]}"; do
   fi
   [ "$r1" = n/a ] || r1="${r1}x"
   [ "$r2" = n/a ] || r2="${r2}x"
-  echo "| $(label "$n") | $a | $mi | $ma | $la | $l50 | $l99 | $lr | $r1 | $r2 |"
+  echo "| $(label "$n") | $a | $mi | $ma | ${CPU[$n]:-n/a} | $la | $l50 | $l99 | $lr | $r1 | $r2 |"
 done
+echo
+echo "- Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ${#notes[@]} -gt 0 ]; then
   echo
   for x in "${notes[@]}"; do echo "- $x"; done

@@ -24,6 +24,9 @@ internal sealed record BenchResult
 
     public string? Error { get; init; }
 
+    /// <summary>Packets handled over the whole run, warm-up included (for CPU cost per packet).</summary>
+    public long TotalHandled { get; init; }
+
     private IEnumerable<RoundResult> Measured => Rounds.Where(r => !r.Warmup);
 
     public double Avg => Measured.Select(r => r.Responses).DefaultIfEmpty(0).Average();
@@ -46,7 +49,7 @@ internal sealed record BenchResult
         sb.Append(c, $" mode={Mode.ToString().ToLowerInvariant()} switches={Switches} connected={Connected} connect_ms={ConnectMs:F0}");
         if (Mode != BenchMode.Scale)
         {
-            sb.Append(c, $" avg={Avg:F0} min={Min:F0} max={Max:F0} flow_mods={FlowModsAvg:F0} packet_outs={PacketOutsAvg:F0} lost={Lost}");
+            sb.Append(c, $" avg={Avg:F0} min={Min:F0} max={Max:F0} flow_mods={FlowModsAvg:F0} packet_outs={PacketOutsAvg:F0} lost={Lost} total={TotalHandled}");
         }
 
         if (LatencyAvgUs is { } avg)

@@ -189,7 +189,7 @@ internal sealed class BenchRunner
         }
 
         await Task.WhenAll(switches.Select(s => s.SetSendingAsync(false, ct))).ConfigureAwait(false);
-        result = result with { Rounds = rounds };
+        result = result with { Rounds = rounds, TotalHandled = Sum(switches).Handled };
         if (o.Mode == BenchMode.Latency && latencies.Count > 0)
         {
             latencies.Sort();
