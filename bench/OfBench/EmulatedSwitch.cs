@@ -285,8 +285,11 @@ internal sealed class EmulatedSwitch : IDisposable
                 return;
             case OfpType.FlowMod:
                 Volatile.Write(ref _flowMods, _flowMods + 1);
+                // Only a flow that names one of our MACs answers a packet: a table-miss or
+                // clean-up FLOW_MOD does not.
                 if (_ring.Count > 0
                     && SwitchFrames.TryFlowModMacs(m, _index, out var src, out var dst)
+                    && (src >= 0 || dst >= 0)
                     && _ring.TryMarkByMacs(src, dst, out var flowSentAt))
                 {
                     Answered(flowSentAt);
