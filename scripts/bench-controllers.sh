@@ -211,8 +211,9 @@ if [ "$scale" -gt 0 ]; then
   echo
   echo "| metric | value |"
   echo "|---|---|"
-  echo "| switches connected | $(sed -n 's/.*switches=\([0-9]*\).*/\1/p' <<<"$ready") of $scale |"
-  echo "| time to connect all (handshake done) | $(sed -n 's/.*connect_ms=\([0-9]*\).*/\1/p' <<<"$ready") ms |"
+  echo "| switches connected | $(field switches "$ready") of $scale |"
+  echo "| time until every switch sent FEATURES_REPLY | $(field connect_ms "$ready") ms |"
+  echo "| time until the controller's last handshake message (PORT_DESC, ROLE, flow reads) | $(field handshake_ms "$ready") ms |"
   echo "| RSS baseline / with switches | $((base / 1024)) MiB / $((rss / 1024)) MiB |"
   echo "| RSS per switch | $(awk -v a="$rss" -v b="$base" -v n="$scale" 'BEGIN {printf "%.1f KiB", (a-b)/n}') |"
   echo "| GET /api/v1/switches, three times | ${list_times[*]} |"

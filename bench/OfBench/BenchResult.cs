@@ -12,7 +12,11 @@ internal sealed record BenchResult
 
     public int Connected { get; init; }
 
+    /// <summary>Until every switch has sent its FEATURES_REPLY.</summary>
     public double ConnectMs { get; init; }
+
+    /// <summary>Until the last handshake-time message from the controller (PORT_DESC, ROLE, flow reads, ...).</summary>
+    public double HandshakeMs { get; init; }
 
     public IReadOnlyList<RoundResult> Rounds { get; init; } = [];
 
@@ -46,7 +50,7 @@ internal sealed record BenchResult
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder("RESULT");
-        sb.Append(c, $" mode={Mode.ToString().ToLowerInvariant()} switches={Switches} connected={Connected} connect_ms={ConnectMs:F0}");
+        sb.Append(c, $" mode={Mode.ToString().ToLowerInvariant()} switches={Switches} connected={Connected} connect_ms={ConnectMs:F0} handshake_ms={HandshakeMs:F0}");
         if (Mode != BenchMode.Scale)
         {
             sb.Append(c, $" avg={Avg:F0} min={Min:F0} max={Max:F0} flow_mods={FlowModsAvg:F0} packet_outs={PacketOutsAvg:F0} lost={Lost} total={TotalHandled}");

@@ -24,6 +24,7 @@ internal sealed class BenchRunner
         try
         {
             var clock = Stopwatch.StartNew();
+            var startedAt = Stopwatch.GetTimestamp();
             var connectError = await ConnectAllAsync(switches, loops, stop.Token).ConfigureAwait(false);
             var ready = await WaitAsync(() => switches.All(s => s.FeaturesReplied || s.Closed), o.ConnectTimeoutMs, stop.Token).ConfigureAwait(false);
             var connected = switches.Count(s => s.FeaturesReplied && !s.Closed);
@@ -35,14 +36,13 @@ internal sealed class BenchRunner
                 return result with { Error = $"{connected} of {switches.Length} switches completed the handshake in {connectMs:F0} ms: {why}" };
             }
 
-            Say($"{connected} switches connected in {connectMs:F0} ms");
-            if (o.Mode == BenchMode.Scale)
-            {
-                return await HoldAsync(switches, result, stop.Token).ConfigureAwait(false);
-            }
-
-            await SettleAsync(switches, stop.Token).ConfigureAwait(false);
-            return await MeasureAsync(switches, result, stop.Token).ConfigureAwait(false);
+            await SettleAsync(switches, o.Mode == BenchMode.Scale ? 60 : 10, stop.Token).ConfigureAwait(false);
+            var handshakeMs = Stopwatch.GetElapsedTime(startedAt, switches.Max(s => s.LastControlAt)).TotalMilliseconds;
+            result = result with { HandshakeMs = handshakeMs };
+            Say(string.Create(CultureInfo.InvariantCulture, $"{connected} switches connected (FEATURES_REPLY sent) in {connectMs:F0} ms; last handshake message at {handshakeMs:F0} ms"));
+            return o.Mode == BenchMode.Scale
+                ? await HoldAsync(switches, result, stop.Token).ConfigureAwait(false)
+                : await MeasureAsync(switches, result, stop.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -106,7 +106,7 @@ internal sealed class BenchRunner
     private async Task<BenchResult> HoldAsync(EmulatedSwitch[] switches, BenchResult result, CancellationToken ct)
     {
         // The script reads this line, then measures the controller while the switches stay connected.
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SCALE_READY switches={result.Connected} connect_ms={result.ConnectMs:F0}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SCALE_READY switches={result.Connected} connect_ms={result.ConnectMs:F0} handshake_ms={result.HandshakeMs:F0}"));
         await Console.Out.FlushAsync(ct).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(_options.HoldSeconds), ct).ConfigureAwait(false);
         var alive = switches.Count(s => !s.Closed);
@@ -115,12 +115,13 @@ internal sealed class BenchRunner
             : result with { Error = $"{switches.Length - alive} switches were disconnected while holding" };
     }
 
-    private async Task SettleAsync(EmulatedSwitch[] switches, CancellationToken ct)
+    private async Task SettleAsync(EmulatedSwitch[] switches, int capSeconds, CancellationToken ct)
     {
         // Wait for a quiet moment after the handshake (os-ken handles PACKET_INs only after its
-        // PORT_DESC reply), but never more than 10 s: a controller may keep talking.
+        // PORT_DESC reply; our controller asks for ports, role and flows), but not forever: a
+        // controller may keep talking.
         var settle = _options.SettleMs * Stopwatch.Frequency / 1000;
-        var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (capSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline
                && Stopwatch.GetTimestamp() - switches.Max(s => s.LastControlAt) < settle)
         {
