@@ -47,16 +47,29 @@ done
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/ofbench.XXXXXX)
 PIDS=()
+# A child that has exited stays a zombie until waited for: kill -0 would still succeed.
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+
+# Stops a process started by start_bg, and the session it leads, by PID: TERM, then KILL after 5 s.
+stop_bg() {
+  local pid=$1
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+  alive "$pid" && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
+  wait "$pid" 2>/dev/null || true
+  forget "$pid"
+}
+
+forget() { # drops a reaped PID from the cleanup list (its number may be reused)
+  local p keep=()
+  for p in "${PIDS[@]:-}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  PIDS=("${keep[@]:-}")
+}
+
 cleanup() {
   local p
   for p in "${PIDS[@]:-}"; do
-    [ -n "$p" ] || continue
-    kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
-  done
-  for p in "${PIDS[@]:-}"; do
-    [ -n "$p" ] || continue
-    for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$p" 2>/dev/null || true
+    [ -n "$p" ] && stop_bg "$p"
   done
   rm -rf "$TMP"
 }
@@ -84,19 +97,12 @@ start_bg() {
   PIDS+=("$BG_PID")
 }
 
-stop_bg() {
-  local pid=$1
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-}
-
 # Waits until something listens on 127.0.0.1:$1 (or any address), while $2 is alive; up to $3 s.
 wait_listen() {
   local port=$1 pid=$2 secs=$3 i
   for i in $(seq $((secs * 10))); do
     ss -Hltn "( sport = :$port )" | grep -q . && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
+    alive "$pid" || return 1
     sleep 0.1
   done
   return 1
@@ -184,12 +190,12 @@ if [ "$scale" -gt 0 ]; then
   PIDS+=("$bench_pid")
   for _ in $(seq 3000); do
     grep -q '^SCALE_READY\|^RESULT' "$TMP/scale.out" && break
-    kill -0 "$bench_pid" 2>/dev/null || break
+    alive "$bench_pid" || break
     sleep 0.1
   done
   ready=$(grep '^SCALE_READY' "$TMP/scale.out" || true)
   if [ -z "$ready" ]; then
-    wait "$bench_pid" || true
+    wait "$bench_pid" || true; forget "$bench_pid"
     cat "$TMP/scale.out"
     echo "scale run failed before all switches connected"
     exit 1
@@ -202,7 +208,7 @@ if [ "$scale" -gt 0 ]; then
       "http://127.0.0.1:$CTL_REST/api/v1/switches") || true
     list_times+=("$t;")
   done
-  wait "$bench_pid" || true
+  wait "$bench_pid" || true; forget "$bench_pid"
   result=$(grep '^RESULT' "$TMP/scale.out" || true)
   title="our controller"; [ -n "$ours_cmd" ] && title="the controller started by --ours-cmd"
   echo "## Scale: $title with $scale switches"
@@ -232,8 +238,16 @@ run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason";
   if [ "$CTL_PORT" = 0 ]; then RUN="n/a: did not listen"; return; fi
   pid=$(listener_pid "$CTL_PORT"); pid=${pid:-$CTL_PID}
   c0=$(cpu_ticks "$pid")
-  out=$(timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches "$switches" --mode "$mode" \
-    --rounds "$rounds" --round-ms "$round_ms" --warmup-rounds "$warmup" --connect-timeout-ms 10000 2>&1 || true)
+  # In the background and waited for, so that INT/TERM reach the trap at once (timeout leads its own
+  # process group, which the cleanup stops).
+  timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches "$switches" --mode "$mode" \
+    --rounds "$rounds" --round-ms "$round_ms" --warmup-rounds "$warmup" --connect-timeout-ms 10000 \
+    >"$TMP/$name.$mode.out" 2>&1 &
+  local bench=$!
+  PIDS+=("$bench")
+  wait "$bench" || true
+  forget "$bench"
+  out=$(cat "$TMP/$name.$mode.out")
   c1=$(cpu_ticks "$pid")
   stop_bg "$CTL_PID"
   grep -v '^RESULT' <<<"$out" | sed "s/^/[$name $mode] /" >&2 || true
