@@ -2,7 +2,7 @@
 """A tiny OpenFlow 1.3 'switch' for capturing what ovs-ofctl sends.
 
 Usage: ofp_listener.py PORTFILE OUTFILE
-Listens on 127.0.0.1 (ephemeral port, written to PORTFILE), accepts connections until none comes for 1.5 s, answers
+Listens on 127.0.0.1 (ephemeral port, written to PORTFILE), accepts connections until none comes for 0.7 s, answers
 HELLO, FEATURES, ECHO, BARRIER, GET_CONFIG, multipart requests, QUEUE_GET_CONFIG, ROLE, GET_ASYNC
 and ONF bundle control, and appends every message it receives and sends as 'rx HEX' / 'tx HEX'
 lines to OUTFILE. Exits when the peer closes or after 10 s of silence.
@@ -94,7 +94,7 @@ def main():
             except socket.timeout:
                 break
             serve(conn, out)
-            ls.settimeout(1.5)
+            ls.settimeout(0.7)
 
 
 def serve(conn, out):
