@@ -65,6 +65,14 @@ public static class MessageCodec
             OfpType.BarrierRequest => BarrierRequest.Read(ref r, h),
             OfpType.BarrierReply => BarrierReply.Read(ref r, h),
             OfpType.FlowMod => FlowMod.Read(ref r, h),
+            OfpType.PacketIn => PacketIn.Read(ref r, h),
+            OfpType.FlowRemoved => FlowRemoved.Read(ref r, h),
+            OfpType.PortStatus => PortStatus.Read(ref r, h),
+            OfpType.PacketOut => PacketOut.Read(ref r, h),
+            OfpType.MultipartRequest => MultipartRequest.Read(ref r, h),
+            OfpType.MultipartReply => MultipartReply.Read(ref r, h),
+            OfpType.RoleRequest => RoleRequest.Read(ref r, h),
+            OfpType.RoleReply => RoleReply.Read(ref r, h),
             _ => throw OfpDecodeException.BadRequest(BadRequestCode.BadType, 1, $"unknown message type {(byte)h.Type}"),
         };
         return m;
