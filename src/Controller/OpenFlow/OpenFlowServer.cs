@@ -16,7 +16,7 @@ namespace Controller.OpenFlow;
 /// frame decoder -> message decoder -> encoder -> idle detector -> <see cref="SwitchSession"/>.
 /// One accept loop and a small pool of I/O loops (one per core by default) serve thousands of switches.
 /// </summary>
-internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable
+internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly OpenFlowServerOptions _options;
     private readonly SwitchRegistry _registry;
@@ -91,6 +91,13 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable
         }
 
         await ShutdownGroupsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts closing the listener and loops without waiting (StopAsync is the orderly path).</summary>
+    public void Dispose()
+    {
+        _ = Interlocked.Exchange(ref _listener, null)?.CloseAsync();
+        _ = ShutdownGroupsAsync();
     }
 
     private async Task ShutdownGroupsAsync()

@@ -49,6 +49,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private TaskCompletionSource? _writable;
     private IScheduledTask? _handshakeTimer;
     private volatile bool _replaced;
+    private volatile bool _published;
 
     public SwitchSession(OpenFlowServerOptions options, SwitchRegistry registry, IOpenFlowMetrics metrics, ILogger logger)
     {
@@ -201,7 +202,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
     public override void ChannelInactive(IChannelHandlerContext context)
     {
-        var wasReady = _phase == Phase.Ready;
+        var wasReady = _published;
         _phase = Phase.Closed;
         _handshakeTimer?.Cancel();
         foreach (var xid in _pending.Keys)
@@ -383,6 +384,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             LogReady(_logger, _scope.DatapathId, _scope.Remote, _ports.Length, _role.ToString());
         }
 
+        _published = true;
         var old = _registry.Register(this);
         old?.CloseReplaced();
     }
