@@ -196,4 +196,28 @@ public sealed class OvsSwitchTests
 
         await session.BarrierAsync();
     }
+
+    [Test]
+    public async Task FrozenSwitchIsDroppedAfterTheEchoTimeoutAndComesBack()
+    {
+        var dpid = await ConnectBridgeAsync();
+        var pid = PidFile.Read(Path.Combine(Host.Directory, "ovs-vswitchd.pid"))!.Value.ToString(CultureInfo.InvariantCulture);
+
+        // SIGSTOP keeps the TCP connection open but silences the switch: only the echo timeout can notice.
+        await Sh.RunAsync("kill", "-s", "STOP", pid);
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            await Poll.UntilAsync(() => Controller.Registry.Find(dpid) is null, TimeSpan.FromSeconds(3 + 3), "the frozen switch to leave the registry");
+            await TestContext.Out.WriteLineAsync($"frozen switch removed {sw.ElapsedMilliseconds} ms after SIGSTOP (echo timeout 3 s)");
+            Assert.That(sw.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.5)), "removed by the echo timeout, not by a socket close");
+        }
+        finally
+        {
+            await Sh.RunAsync("kill", "-s", "CONT", pid);
+        }
+
+        await Poll.UntilAsync(() => Controller.Registry.Find(dpid) is not null, TimeSpan.FromSeconds(10), "the thawed switch to reconnect");
+        await Controller.Registry.Find(new DatapathId(dpid))!.BarrierAsync();
+    }
 }
