@@ -25,7 +25,10 @@ internal sealed class InProcessController : IAsyncDisposable
 
     public int Port => Server.BoundEndPoint!.Port;
 
-    public static async Task<InProcessController> StartAsync(IDictionary<string, string?>? overrides = null, string address = "127.0.0.1")
+    public static async Task<InProcessController> StartAsync(
+        IDictionary<string, string?>? overrides = null,
+        string address = "127.0.0.1",
+        Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -51,6 +54,7 @@ internal sealed class InProcessController : IAsyncDisposable
                 logging.AddSimpleConsole(o => o.IncludeScopes = true).SetMinimumLevel(LogLevel.Debug);
             }
         });
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddOpenFlowServer(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
