@@ -31,6 +31,17 @@ public abstract record OfpAction
         OfpAction action = type switch
         {
             ActionType.Output => OutputAction.ReadBody(ref a),
+            ActionType.CopyTtlOut => CopyTtlOutAction.ReadBody(ref a),
+            ActionType.CopyTtlIn => CopyTtlInAction.ReadBody(ref a),
+            ActionType.SetMplsTtl => SetMplsTtlAction.ReadBody(ref a),
+            ActionType.DecMplsTtl => DecMplsTtlAction.ReadBody(ref a),
+            ActionType.PushMpls => PushMplsAction.ReadBody(ref a),
+            ActionType.PopMpls => PopMplsAction.ReadBody(ref a),
+            ActionType.SetQueue => SetQueueAction.ReadBody(ref a),
+            ActionType.SetNwTtl => SetNwTtlAction.ReadBody(ref a),
+            ActionType.DecNwTtl => DecNwTtlAction.ReadBody(ref a),
+            ActionType.PushPbb => PushPbbAction.ReadBody(ref a),
+            ActionType.PopPbb => PopPbbAction.ReadBody(ref a),
             ActionType.PushVlan => PushVlanAction.ReadBody(ref a),
             ActionType.PopVlan => PopVlanAction.ReadBody(ref a),
             ActionType.Group => GroupAction.ReadBody(ref a),

@@ -130,6 +130,17 @@ public sealed class OxmField : IEquatable<OxmField>
             throw OfpDecodeException.BadMatch(BadMatchCode.BadLen, at, $"OXM length {len} overruns the match");
         }
 
+        if (len == 0)
+        {
+            throw OfpDecodeException.BadMatch(BadMatchCode.BadLen, at, "OXM with an empty value");
+        }
+
+        if (cls == OxmClass.OpenFlowBasic && OxmFieldInfo.IsKnown((OxmBasic)field)
+            && len != OxmFieldInfo.ValueLength((OxmBasic)field) * (hasMask ? 2 : 1))
+        {
+            throw OfpDecodeException.BadMatch(BadMatchCode.BadLen, at, $"OXM {(OxmBasic)field} with length {len}");
+        }
+
         var vlen = hasMask ? len / 2 : len;
         var value = Octets.CopyOf(r.ReadBytes(vlen));
         Octets? mask = hasMask ? Octets.CopyOf(r.ReadBytes(vlen)) : (Octets?)null;
