@@ -1,0 +1,14 @@
+using Controller.Switching;
+
+namespace Controller.OpenFlow;
+
+/// <summary>
+/// Optional provider (the reconciler) behind <see cref="ISwitchDirectory.Flows"/> and
+/// <see cref="SwitchInfo.App"/>; resolved lazily, so it may itself depend on <see cref="ISwitchRegistry"/>.
+/// </summary>
+public interface ISwitchFlowsSource
+{
+    SwitchFlowsInfo? Flows(ulong datapathId);
+
+    string? AppName(ulong datapathId);
+}

@@ -1,0 +1,37 @@
+namespace Integration.Tests.Harness;
+
+/// <summary>
+/// Guards for tests that need root and a real Open vSwitch. Without them the test is ignored with the
+/// reason, unless REQUIRE_REAL_OVS=1 is set, in which case it fails: CI sets it so these tests can
+/// never silently stop running there.
+/// </summary>
+internal static class OvsPreconditions
+{
+    private static readonly string[] BaseCommands = ["ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ip", "socat"];
+
+    public static void RequireRootAndOvs(params string[] extraCommands)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Skip("real Open vSwitch tests need root (network namespaces, veths, ovs-vswitchd)");
+        }
+
+        foreach (var command in BaseCommands.Concat(extraCommands))
+        {
+            if (!Sh.CommandExists(command))
+            {
+                Skip($"'{command}' is not installed (apt-get install openvswitch-switch socat tcpdump iperf3 arping ethtool mininet)");
+            }
+        }
+    }
+
+    private static void Skip(string reason)
+    {
+        if (Environment.GetEnvironmentVariable("REQUIRE_REAL_OVS") == "1")
+        {
+            Assert.Fail($"REQUIRE_REAL_OVS=1 but {reason}");
+        }
+
+        Assert.Ignore(reason);
+    }
+}

@@ -1,0 +1,7 @@
+namespace Integration.Tests.Harness;
+
+public enum TunnelType
+{
+    Vxlan,
+    Gre,
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Integration.Tests.Harness;
+
+/// <summary>
+/// A tenant VM: namespace <c>v{prefix}{name}</c> whose <c>eth0</c> (MTU 1450, IPv6 off, tx checksum offload off
+/// so TCP survives the userspace datapath) is the peer of port <c>v{prefix}{name}</c> on the host's br-int
+/// with access VLAN <see cref="VlanTag"/>.
+/// </summary>
+internal sealed partial class Vm : IAsyncDisposable
+{
+    public const int Mtu = 1450;
+
+    private readonly CleanupStack _cleanup = new();
+
+    private Vm(OvsHypervisor host, string name, int vlanTag, string ipCidr)
+    {
+        Host = host;
+        Name = name;
+        VlanTag = vlanTag;
+        IpCidr = ipCidr;
+        Ip = ipCidr.Split('/')[0];
+        Namespace = $"v{host.Prefix}{name}";
+        HostPort = Namespace;
+    }
+
+    public OvsHypervisor Host { get; }
+
+    public string Name { get; }
+
+    public int VlanTag { get; }
+
+    public string IpCidr { get; }
+
+    public string Ip { get; }
+
+    public string Namespace { get; }
+
+    /// <summary>The VM's port name on br-int.</summary>
+    public string HostPort { get; }
+
+    /// <summary>MAC of eth0, lower case, colon separated.</summary>
+    public string Mac { get; private set; } = string.Empty;
+
+    /// <param name="name">Short (at most 10 characters), unique within the test's prefix.</param>
+    /// <param name="ipCidr">e.g. <c>10.0.0.1/24</c>.</param>
+    public static async Task<Vm> CreateAsync(OvsHypervisor host, string name, int vlanTag, string ipCidr)
+    {
+        var vm = new Vm(host, name, vlanTag, ipCidr);
+        if (vm.HostPort.Length > 15)
+        {
+            throw new ArgumentException($"interface name {vm.HostPort} is longer than 15 characters", nameof(name));
+        }
+
+        try
+        {
+            await vm.BuildAsync().ConfigureAwait(false);
+            return vm;
+        }
+        catch
+        {
+            await vm.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a command inside the VM's namespace.</summary>
+    public Task<ShResult> ExecAsync(IReadOnlyList<string> argv, TimeSpan? timeout = null, bool check = true)
+        => Sh.InNetnsAsync(Namespace, argv, timeout, check: check);
+
+    /// <summary>Sends <paramref name="count"/> pings 0.2 s apart; returns how many replies came back within <paramref name="timeout"/>.</summary>
+    public async Task<int> PingAsync(string ip, int count = 3, TimeSpan? timeout = null)
+    {
+        var deadline = (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(count * 0.2 + 2)).TotalSeconds);
+        var result = await ExecAsync(
+            ["ping", "-n", "-q", "-c", Str(count), "-i", "0.2", "-W", "1", "-w", Str(deadline), ip],
+            TimeSpan.FromSeconds(deadline + 10),
+            check: false).ConfigureAwait(false);
+        var m = Received().Match(result.Stdout);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new ShException(result, "unexpected ping output");
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> ARP requests (broadcast) for <paramref name="ip"/> with arping; returns the replies.
+    /// </summary>
+    public async Task<int> ArpingAsync(string ip, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(2)).TotalSeconds);
+        var result = await ExecAsync(
+            ["arping", "-i", "eth0", "-c", Str(count), "-w", Str(deadline), ip],
+            TimeSpan.FromSeconds(deadline + 10),
+            check: false).ConfigureAwait(false);
+        var m = ArpingReceived().Match(result.Stdout);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new ShException(result, "unexpected arping output");
+    }
+
+    /// <summary>Starts tcpdump on eth0 writing to a file; returns once tcpdump is listening.</summary>
+    /// <param name="filter">A pcap filter such as <c>arp</c> or <c>icmp</c>; empty captures everything.</param>
+    public async Task<PacketCapture> StartCaptureAsync(string filter = "")
+    {
+        var capture = await PacketCapture.StartAsync(this, filter).ConfigureAwait(false);
+        _cleanup.Push($"capture on {Namespace}", () => capture.DisposeAsync().AsTask());
+        return capture;
+    }
+
+    /// <summary>Starts a one-shot iperf3 server on this VM; returns once it listens.</summary>
+    public async Task<BackgroundProcess> StartIperf3ServerAsync(int port = 5201)
+    {
+        var server = BackgroundProcess.Start(Sh.InNetns(Namespace, ["iperf3", "-s", "-1", "--forceflush", "-B", Ip, "-p", Str(port)]));
+        _cleanup.Push($"iperf3 server on {Namespace}", () => server.DisposeAsync().AsTask());
+        await server.WaitForOutputAsync("Server listening", TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Runs an iperf3 TCP client for <paramref name="seconds"/>; returns the receiver's bits per second.</summary>
+    public async Task<double> Iperf3ClientAsync(string serverIp, int seconds = 3, int port = 5201)
+    {
+        var result = await ExecAsync(
+            ["iperf3", "-c", serverIp, "-p", Str(port), "-t", Str(seconds), "-J", "--connect-timeout", "3000"],
+            TimeSpan.FromSeconds(seconds + 15)).ConfigureAwait(false);
+        using var json = JsonDocument.Parse(result.Stdout);
+        return json.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+    }
+
+    public async ValueTask DisposeAsync() => await _cleanup.DisposeAsync().ConfigureAwait(false);
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private async Task BuildAsync()
+    {
+        var mtu = Str(Mtu);
+        await Sh.RunAsync("ip", "netns", "add", Namespace).ConfigureAwait(false);
+        _cleanup.Push($"namespace {Namespace}", () => Sh.RunAsync("ip", "netns", "del", Namespace));
+        await ExecAsync(["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]).ConfigureAwait(false);
+        await Sh.RunAsync(
+            "ip", "link", "add", HostPort, "netns", Host.Namespace, "mtu", mtu, "type", "veth",
+            "peer", "name", "eth0", "netns", Namespace, "mtu", mtu).ConfigureAwait(false);
+        _cleanup.Push($"br-int port {HostPort}", async () =>
+        {
+            await Host.VsctlAsync("--if-exists", "del-port", OvsHypervisor.BrInt, HostPort).ConfigureAwait(false);
+            await Sh.RunAsync(["ip", "-n", Host.Namespace, "link", "del", HostPort], check: false).ConfigureAwait(false);
+        });
+        await Sh.RunAsync("ip", "-n", Host.Namespace, "link", "set", HostPort, "up").ConfigureAwait(false);
+        await Host.VsctlAsync("add-port", OvsHypervisor.BrInt, HostPort, $"tag={VlanTag}").ConfigureAwait(false);
+        await Sh.RunAsync("ip", "-n", Namespace, "link", "set", "lo", "up").ConfigureAwait(false);
+        await Sh.RunAsync("ip", "-n", Namespace, "addr", "add", IpCidr, "dev", "eth0").ConfigureAwait(false);
+        await Sh.RunAsync("ip", "-n", Namespace, "link", "set", "eth0", "up").ConfigureAwait(false);
+        await ExecAsync(["ethtool", "-K", "eth0", "tx", "off"]).ConfigureAwait(false);
+        var link = await Sh.RunAsync("ip", "-n", Namespace, "-br", "link", "show", "eth0").ConfigureAwait(false);
+        var m = MacAddress().Match(link.Stdout);
+        Mac = m.Success ? m.Value.ToLowerInvariant() : throw new ShException(link, "no MAC address");
+    }
+
+    [GeneratedRegex(@"(\d+) (?:packets )?received")]
+    private static partial Regex Received();
+
+    [GeneratedRegex(@"(\d+) packets received")]
+    private static partial Regex ArpingReceived();
+
+    [GeneratedRegex("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}")]
+    private static partial Regex MacAddress();
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Integration.Tests.Harness;
+
+namespace Integration.Tests.RealOvs;
+
+/// <summary>The harness's own promises: the controller relay, OpenFlow 1.3 on br-tun, fast reconnects, cleanup.</summary>
+[TestFixture]
+[Category("RealOvs")]
+[Parallelizable(ParallelScope.Self)]
+public sealed class HarnessTests
+{
+    [SetUp]
+    public void RequireOvs() => OvsPreconditions.RequireRootAndOvs();
+
+    [Test]
+    public async Task SetController_RelaysBrTunToATcpListenerOnLoopback_AndReconnectsWithinSeconds()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var host = await OvsHypervisor.StartAsync(TestPrefix.New(), 1);
+
+        await host.SetControllerAsync(port);
+        var first = await AcceptHelloAsync(listener);
+        first.Client.Dispose();
+        var watch = Stopwatch.StartNew();
+        var second = await AcceptHelloAsync(listener);
+        watch.Stop();
+        second.Client.Dispose();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Hello[0], Is.EqualTo(0x04), "OpenFlow 1.3 HELLO");
+            Assert.That(first.Hello[1], Is.Zero, "OFPT_HELLO");
+            Assert.That(second.Hello[0], Is.EqualTo(0x04));
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "max_backoff=1000 keeps reconnects quick");
+        }
+    }
+
+    [Test]
+    public async Task Dispose_RemovesNamespacesDaemonsAndDirectories()
+    {
+        var prefix = TestPrefix.New();
+        int vswitchd;
+        string dir;
+        await using (var topology = await OvsTopology.CreateAsync(3, prefix: prefix))
+        {
+            await topology.AddVmAsync(topology.Hosts[0], "x1", 3, "10.9.0.1/24");
+            dir = topology.Hosts[0].Directory;
+            vswitchd = PidFile.Read(Path.Combine(dir, "ovs-vswitchd.pid")) ?? throw new InvalidOperationException("no pidfile");
+            Assert.That(PidFile.IsAlive(vswitchd, "ovs-vswitchd"), Is.True);
+        }
+
+        var namespaces = (await Sh.RunAsync("ip", "netns", "list")).Stdout;
+        var links = (await Sh.RunAsync("ip", "-br", "link")).Stdout;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(namespaces, Does.Not.Contain(prefix));
+            Assert.That(links, Does.Not.Contain(prefix));
+            Assert.That(PidFile.IsAlive(vswitchd, "ovs-vswitchd"), Is.False);
+            Assert.That(Directory.Exists(dir), Is.False);
+        }
+    }
+
+    private static async Task<(TcpClient Client, byte[] Hello)> AcceptHelloAsync(TcpListener listener)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var client = await listener.AcceptTcpClientAsync(cts.Token);
+        var hello = new byte[8];
+        await client.GetStream().ReadExactlyAsync(hello, cts.Token);
+        return (client, hello);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Integration.Tests.Harness;
+
+namespace Integration.Tests.RealOvs;
+
+/// <summary>
+/// Runs the scripts in mininet-topos/ the way an operator would. Both scripts keep to their own namespaces and
+/// private OVS instances and stop what they started (net.stop() in a finally, daemons by pidfile); neither runs
+/// Mininet's machine-wide cleanup.
+/// </summary>
+[TestFixture]
+[Category("RealOvs")]
+[Category("Mininet")]
+[Parallelizable(ParallelScope.Self)]
+public sealed class MininetTopologyTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    [SetUp]
+    public void RequireMininet()
+    {
+        OvsPreconditions.RequireRootAndOvs("mnexec", "ethtool");
+        if (!File.Exists(Python))
+        {
+            Assert.Ignore($"{Python} is missing");
+        }
+    }
+
+    [TestCase(TunnelType.Vxlan)]
+    [TestCase(TunnelType.Gre)]
+    public async Task OverlayScript_WithStaticFlows_PingsWithinEachTenant(TunnelType tunnel)
+    {
+        var result = await Sh.RunAsync(
+            [Python, Script("overlay.py"), "--hosts", "3", "--tunnel", tunnel == TunnelType.Vxlan ? "vxlan" : "gre", "--static-flows"],
+            TimeSpan.FromSeconds(120),
+            check: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.ExitCode, Is.Zero, $"{result.Stdout}\n{result.Stderr}");
+            Assert.That(result.Stdout, Does.Contain("overlay check: 0 failure(s)"));
+            Assert.That(result.StdoutLines.Count(l => l.StartsWith("ping ", StringComparison.Ordinal) && l.EndsWith(": ok", StringComparison.Ordinal)), Is.EqualTo(12));
+        }
+    }
+
+    [TestCase("tree,depth=2,fanout=2")]
+    [TestCase("linear,4")]
+    public async Task PlainScript_AgainstOvsTestcontroller_PingallLosesNothing(string topo)
+    {
+        OvsPreconditions.RequireRootAndOvs("ovs-testcontroller");
+        var port = FreeTcpPort();
+        var unixctl = Path.Combine(Path.GetTempPath(), $"testcontroller-{Guid.NewGuid():N}.ctl");
+        await using var controller = BackgroundProcess.Start(
+            ["ovs-testcontroller", $"ptcp:{port}:127.0.0.1", $"--unixctl={unixctl}", "-vconsole:off"]);
+        await Poll.UntilAsync(() => IsListening(port), TimeSpan.FromSeconds(10), "ovs-testcontroller to listen");
+
+        var result = await Sh.RunAsync(
+            [Python, Script("plain.py"), "--topo", topo, "--controller", $"127.0.0.1:{port}"],
+            TimeSpan.FromSeconds(120),
+            check: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.ExitCode, Is.Zero, $"{result.Stdout}\n{result.Stderr}");
+            Assert.That(result.Stdout, Does.Contain("pingall loss: 0%"));
+        }
+    }
+
+    private static string Script(string name) => Path.Combine(TestContext.CurrentContext.TestDirectory, "mininet-topos", name);
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
