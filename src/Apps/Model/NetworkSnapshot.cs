@@ -32,5 +32,14 @@ public sealed record NetworkSnapshot(
     ImmutableArray<PortInfo> Ports,
     ImmutableArray<LocalVlan> LocalVlans)
 {
+    private readonly ImmutableArray<TunnelPortDeclaration> _tunnelPorts = [];
+
     public static NetworkSnapshot Empty { get; } = new(0, [], [], [], []);
+
+    /// <summary>Operator-declared tunnel ports whose names do not say where they lead (empty by default).</summary>
+    public ImmutableArray<TunnelPortDeclaration> TunnelPorts
+    {
+        get => _tunnelPorts;
+        init => _tunnelPorts = value.IsDefault ? [] : value;
+    }
 }

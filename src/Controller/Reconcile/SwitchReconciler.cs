@@ -1,0 +1,367 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Apps.Flows;
+using Apps.Model;
+using Controller.Switching;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Controller.Reconcile;
+
+/// <summary>
+/// Owns one switch's flows for one app. On <see cref="Start"/> (a connect) it reads back the flows
+/// under the app's cookie prefix and fixes only the difference; afterwards each
+/// <see cref="Invalidate"/> (store or port change) triggers, after a debounce, a recompute of the
+/// desired flows from the latest state (level-triggered) and a diff against the flows it knows are
+/// installed. Deletes go first, then a barrier, then adds and modifies, then a barrier; a flow counts
+/// as installed only once its barrier returned clean. An error, or a lost reply, makes the next run
+/// a full resync (dump and diff again).
+/// </summary>
+public sealed partial class SwitchReconciler : IAsyncDisposable
+{
+    private readonly IFlowSwitch _switch;
+    private readonly IFlowApp _app;
+    private readonly Func<NetworkSnapshot> _network;
+    private readonly Func<SwitchSnapshot> _switchState;
+    private readonly SwitchReconcilerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CookieScope _scope;
+    private readonly string _dpid;
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+
+    private Task? _loop;
+    private volatile bool _needFull = true;
+    private volatile bool _immediate;
+    private volatile bool _busy;
+    private Dictionary<FlowKey, FlowEntry>? _installed;
+    private IReadOnlyList<FlowEntry> _desired = [];
+    private ReconcileInfo? _last;
+    private Exception? _lastError;
+    private TimeSpan _retry;
+    private long _runs;
+    private long _fullSyncs;
+    private long _flowModsSent;
+
+    public SwitchReconciler(
+        IFlowSwitch flowSwitch,
+        IFlowApp app,
+        Func<NetworkSnapshot> network,
+        Func<SwitchSnapshot> switchState,
+        SwitchReconcilerOptions? options = null,
+        TimeProvider? time = null,
+        ILogger<SwitchReconciler>? logger = null)
+    {
+        _switch = flowSwitch ?? throw new ArgumentNullException(nameof(flowSwitch));
+        _app = app ?? throw new ArgumentNullException(nameof(app));
+        _network = network ?? throw new ArgumentNullException(nameof(network));
+        _switchState = switchState ?? throw new ArgumentNullException(nameof(switchState));
+        _options = options ?? new SwitchReconcilerOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _scope = CookieScope.For(app);
+        _dpid = flowSwitch.DatapathId.ToString("x16", CultureInfo.InvariantCulture);
+        _retry = _options.RetryDelay;
+    }
+
+    public ulong DatapathId => _switch.DatapathId;
+
+    public IFlowApp App => _app;
+
+    public CookieScope Scope => _scope;
+
+    /// <summary>The last reconcile's counts, or null before the first one finished.</summary>
+    public ReconcileInfo? LastReconcile
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _last;
+            }
+        }
+    }
+
+    /// <summary>The last failure, cleared by the next successful reconcile.</summary>
+    public Exception? LastError
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastError;
+            }
+        }
+    }
+
+    /// <summary>The flows the app wanted at the last reconcile, in display order.</summary>
+    public IReadOnlyList<FlowEntry> Desired
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _desired;
+            }
+        }
+    }
+
+    /// <summary>The managed flows known to be installed (confirmed by a barrier or read back), in display order; empty while unknown.</summary>
+    public IReadOnlyList<FlowEntry> Installed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _installed is null ? [] : [.. _installed.Values.OrderBy(f => f, FlowOrder.Instance)];
+            }
+        }
+    }
+
+    /// <summary>Completed reconcile runs (successful or not).</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    /// <summary>Runs that read the switch's flows back.</summary>
+    public long FullSyncs => Interlocked.Read(ref _fullSyncs);
+
+    /// <summary>FLOW_MODs sent over the reconciler's lifetime.</summary>
+    public long FlowModsSent => Interlocked.Read(ref _flowModsSent);
+
+    /// <summary>True when no run is pending, debouncing or in progress.</summary>
+    public bool IsIdle => !_busy && _signal.Reader.Count == 0;
+
+    /// <summary>Raised after every run (from the reconciler's loop).</summary>
+    public event EventHandler<ReconcileInfo>? Reconciled;
+
+    /// <summary>Starts the loop and a full resync right away (the switch just connected).</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            if (_loop is not null)
+            {
+                throw new InvalidOperationException("already started");
+            }
+
+            _needFull = true;
+            _immediate = true;
+            _busy = true;
+            _signal.Writer.TryWrite(true);
+            _loop = Task.Run(() => LoopAsync(_stop.Token));
+        }
+    }
+
+    /// <summary>Something the desired flows depend on changed: recompute after the debounce.</summary>
+    public void Invalidate() => _signal.Writer.TryWrite(true);
+
+    /// <summary>Forget what is installed: the next run (immediately) dumps the switch and diffs again.</summary>
+    public void RequestFullResync()
+    {
+        _needFull = true;
+        _immediate = true;
+        _signal.Writer.TryWrite(true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _signal.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is { } loop)
+        {
+            try
+            {
+                await loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected on shutdown.
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        var reader = _signal.Reader;
+        while (true)
+        {
+            _busy = false;
+            if (!await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            _busy = true;
+            if (!_immediate)
+            {
+                // Debounce: changes arriving during the window fold into this run.
+                await Task.Delay(_options.Debounce, _time, ct).ConfigureAwait(false);
+            }
+
+            _immediate = false;
+            while (reader.TryRead(out _))
+            {
+            }
+
+            try
+            {
+                await ReconcileOnceAsync(ct).ConfigureAwait(false);
+                _retry = _options.RetryDelay;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The loop must survive any failure of the switch or the app; it logs and resyncs.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                lock (_lock)
+                {
+                    _lastError = e;
+                    _installed = null;
+                }
+
+                _needFull = true;
+                Interlocked.Increment(ref _runs);
+                var delay = _retry;
+                _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                Log.Failed(_logger, _dpid, delay.TotalMilliseconds, e);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                _immediate = true;
+                _signal.Writer.TryWrite(true);
+            }
+        }
+    }
+
+    private async Task ReconcileOnceAsync(CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        var full = _needFull || _installed is null;
+        var desired = _app.ComputeDesired(_network(), _switchState());
+        var ordered = desired.OrderBy(f => f, FlowOrder.Instance).ToList();
+        lock (_lock)
+        {
+            _desired = ordered;
+        }
+
+        Dictionary<FlowKey, FlowEntry> installed;
+        if (full)
+        {
+            _needFull = false;
+            Interlocked.Increment(ref _fullSyncs);
+            var dumped = await _switch.DumpFlowsAsync(_scope.Prefix, _scope.Mask, ct).ConfigureAwait(false);
+            installed = [];
+            foreach (var f in dumped)
+            {
+                if (_scope.Manages(f.Cookie.Value))
+                {
+                    installed[f.Key] = f.Canonical();
+                }
+            }
+
+            lock (_lock)
+            {
+                _installed = new Dictionary<FlowKey, FlowEntry>(installed);
+            }
+
+            // The dump also feeds the diff, including its foreign entries (for overwrite warnings).
+            installed = new Dictionary<FlowKey, FlowEntry>(installed);
+            var diffFull = FlowDiff.Compute(ordered, dumped, _scope);
+            await ApplyAsync(diffFull, installed, ct).ConfigureAwait(false);
+            Finish(diffFull, installed, started, full: true);
+            return;
+        }
+
+        lock (_lock)
+        {
+            installed = new Dictionary<FlowKey, FlowEntry>(_installed!);
+        }
+
+        var diff = FlowDiff.Compute(ordered, installed.Values, _scope);
+        await ApplyAsync(diff, installed, ct).ConfigureAwait(false);
+        Finish(diff, installed, started, full: false);
+    }
+
+    private async Task ApplyAsync(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, CancellationToken ct)
+    {
+        foreach (var o in diff.Overwrites)
+        {
+            Log.Overwrite(_logger, _dpid, o.ToString());
+        }
+
+        if (diff.Deletes.Count != 0)
+        {
+            await SendBatchAsync(diff.DeleteMessages(), "delete", diff.Deletes, ct).ConfigureAwait(false);
+            foreach (var d in diff.Deletes)
+            {
+                installed.Remove(d.Key);
+            }
+
+            Publish(installed);
+        }
+
+        if (diff.Adds.Count + diff.Modifies.Count != 0)
+        {
+            await SendBatchAsync(diff.AddAndModifyMessages(), "add/modify", [.. diff.Adds, .. diff.Modifies], ct).ConfigureAwait(false);
+            foreach (var f in diff.Adds.Concat(diff.Modifies))
+            {
+                installed[f.Key] = f;
+            }
+
+            Publish(installed);
+        }
+    }
+
+    private async Task SendBatchAsync(IReadOnlyList<OpenFlow.Messages.OfpMessage> messages, string command, IReadOnlyList<FlowEntry> flows, CancellationToken ct)
+    {
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            foreach (var f in flows)
+            {
+                Log.FlowChange(_logger, _dpid, command, f.ToString());
+            }
+        }
+
+        // Until the barrier says otherwise, nothing about this switch's table is certain.
+        lock (_lock)
+        {
+            _installed = null;
+        }
+
+        await _switch.SendAsync(messages, ct).ConfigureAwait(false);
+        Interlocked.Add(ref _flowModsSent, messages.Count);
+        var errors = await _switch.BarrierAsync(ct).ConfigureAwait(false);
+        if (errors.Count != 0)
+        {
+            throw new FlowBatchException(errors);
+        }
+    }
+
+    private void Publish(Dictionary<FlowKey, FlowEntry> installed)
+    {
+        lock (_lock)
+        {
+            _installed = new Dictionary<FlowKey, FlowEntry>(installed);
+        }
+    }
+
+    private void Finish(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, long started, bool full)
+    {
+        var ms = _time.GetElapsedTime(started).TotalMilliseconds;
+        var info = new ReconcileInfo(_time.GetUtcNow(), diff.Adds.Count, diff.Modifies.Count, diff.Deletes.Count, diff.Unchanged, ms);
+        lock (_lock)
+        {
+            _installed = installed;
+            _last = info;
+            _lastError = null;
+        }
+
+        Interlocked.Increment(ref _runs);
+        Log.Reconciled(_logger, _dpid, info.Added, info.Modified, info.Deleted, info.Unchanged, ms, full);
+        Reconciled?.Invoke(this, info);
+    }
+}

@@ -1,0 +1,7 @@
+using Apps.BrTun;
+using Apps.Flows;
+using Apps.Model;
+
+namespace Apps.Tests.Fakes;
+
+internal sealed record OverlayDelivery(string HostId, FakePacket Packet);
