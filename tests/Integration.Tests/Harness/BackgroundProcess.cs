@@ -37,6 +37,7 @@ internal sealed class BackgroundProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => Sh.Append(bg._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Sh.Append(bg._stderr, e.Data);
         process.Start();
+        process.StandardInput.Close(); // EOF on stdin: nothing we start reads it
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return bg;

@@ -180,6 +180,9 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts watching <paramref name="bridge"/>'s flow table changes (dispose to stop).</summary>
+    public Task<FlowMonitor> StartFlowMonitorAsync(string bridge = BrTun) => FlowMonitor.StartAsync(this, bridge);
+
     /// <summary>OpenFlow port number of <paramref name="portName"/>, read from <c>ovs-ofctl show</c> (never from ofport_request).</summary>
     public async Task<int> PortNumberAsync(string bridge, string portName)
     {

@@ -64,6 +64,24 @@ public sealed class HarnessTests
         }
     }
 
+    [Test]
+    public async Task FlowMonitor_ReportsEachFlowChange_WithItsCookie()
+    {
+        await using var host = await OvsHypervisor.StartAsync(TestPrefix.New(), 1);
+        await using var monitor = await host.StartFlowMonitorAsync();
+
+        await host.OfctlAsync("add-flow", OvsHypervisor.BrTun, "cookie=0x42,table=0,priority=5,actions=drop");
+        await host.OfctlAsync("del-flows", OvsHypervisor.BrTun, "cookie=0x42/-1");
+        var events = await monitor.WaitForEventsAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(events, Has.Count.EqualTo(2));
+            Assert.That(events[0], Does.StartWith("event=ADDED").And.Contain("cookie=0x42"));
+            Assert.That(events[1], Does.StartWith("event=DELETED").And.Contain("cookie=0x42"));
+        }
+    }
+
     private static async Task<(TcpClient Client, byte[] Hello)> AcceptHelloAsync(TcpListener listener)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
