@@ -316,7 +316,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
     }
 
-    private async Task SendBatchAsync(IReadOnlyList<OpenFlow.Messages.OfpMessage> messages, string command, IReadOnlyList<FlowEntry> flows, CancellationToken ct)
+    private async Task SendBatchAsync(IReadOnlyList<global::OpenFlow.Messages.OfpMessage> messages, string command, IReadOnlyList<FlowEntry> flows, CancellationToken ct)
     {
         if (_logger.IsEnabled(LogLevel.Trace))
         {
