@@ -83,6 +83,23 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     public SwitchReconciler? FindReconciler(ulong datapathId) =>
         _switches.TryGetValue(datapathId, out var m) ? m.Reconciler : null;
 
+    /// <summary>
+    /// True when the switch is connected, its reconciler is idle without error, and the flows it knows
+    /// to be installed (confirmed by a barrier or read back) are exactly what its app wants for the
+    /// current store snapshot and ports. A readiness check for tests and probes.
+    /// </summary>
+    public bool IsInSync(ulong datapathId)
+    {
+        if (!_switches.TryGetValue(datapathId, out var m) || m.Reconciler is not { } r
+            || !r.IsIdle || r.LastError is not null || r.LastReconcile is null)
+        {
+            return false;
+        }
+
+        var desired = r.App.ComputeDesired(_store.Current, m.Snapshot).Select(f => f.Canonical()).ToHashSet();
+        return desired.SetEquals(r.Installed);
+    }
+
     public SwitchFlowsInfo? Flows(ulong datapathId)
     {
         if (FindReconciler(datapathId) is not { } r)
