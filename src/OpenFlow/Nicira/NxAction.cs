@@ -65,12 +65,4 @@ public abstract record NxAction : OfpAction
 
     /// <summary>Packs an NXM bit range as OVS's <c>ofs_nbits</c>: ofs &lt;&lt; 6 | (n_bits - 1).</summary>
     internal static ushort OfsNbits(int offset, int nBits) => (ushort)((offset << 6) | (nBits - 1));
-
-    internal static void CheckRange(NxmHeader field, int offset, int nBits, string name)
-    {
-        if (nBits < 1 || offset < 0 || offset + nBits > field.BitWidth)
-        {
-            throw new ArgumentOutOfRangeException(name, $"bits [{offset}..{offset + nBits - 1}] outside the {field.BitWidth}-bit field {field}");
-        }
-    }
 }

@@ -158,6 +158,14 @@ public readonly record struct NxmHeader
     /// <summary>The unmasked header of an OpenFlow-basic OXM field (class 0x8000).</summary>
     public static NxmHeader ForOxm(OxmBasic field) => new(OxmClass.OpenFlowBasic, (byte)field, (byte)OxmFieldInfo.ValueLength(field));
 
+    /// <summary>The unmasked header naming the same field as <paramref name="field"/> (any class).</summary>
+    public static NxmHeader ForField(OxmField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var exp = field.Class == OxmClass.Experimenter;
+        return new NxmHeader(field.Class, field.Field, (byte)(field.Value.Length + (exp ? 4 : 0)), false, field.Experimenter);
+    }
+
     /// <summary>The same field with the mask bit cleared and the length of the value alone.</summary>
     public NxmHeader Unmasked => HasMask
         ? new NxmHeader(Class, Field, (byte)(((Length - (IsExperimenter ? 4 : 0)) / 2) + (IsExperimenter ? 4 : 0)), false, Experimenter)

@@ -6,7 +6,9 @@ namespace OpenFlow.Oxm;
 
 /// <summary>
 /// An OXM match (<c>struct ofp_match</c>, type OFPMT_OXM). Decoding keeps the order on the wire so
-/// that decode then encode is byte-identical; equality is by content in order.
+/// that decode then encode is byte-identical; equality is by content in order. Build matches with
+/// <see cref="Canonical(OxmField[])"/> or <see cref="MatchBuilder"/>: they sort fields into the order OVS
+/// writes them, so a built match equals (and encodes like) the one OVS reports back in flow stats.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -189,11 +191,9 @@ public sealed class Match : IEquatable<Match>
         }
     }
 
-    private ulong? Exact(OxmBasic field) => Find(field) is { HasMask: false } f ? f.ValueAsUInt64() : null;
+    private bool EthTypeIs(params ushort[] types) => ExactValue(OxmBasic.EthType) is { } t && Array.IndexOf(types, (ushort)t) >= 0;
 
-    private bool EthTypeIs(params ushort[] types) => Exact(OxmBasic.EthType) is { } t && Array.IndexOf(types, (ushort)t) >= 0;
-
-    private bool IpProtoIs(byte proto) => Exact(OxmBasic.IpProto) == proto;
+    private bool IpProtoIs(byte proto) => ExactValue(OxmBasic.IpProto) == proto;
 
     private bool Prerequisite(OxmField f)
     {
@@ -211,9 +211,9 @@ public sealed class Match : IEquatable<Match>
             OxmBasic.ArpOp or OxmBasic.ArpSpa or OxmBasic.ArpTpa or OxmBasic.ArpSha or OxmBasic.ArpTha => EthTypeIs(arp),
             OxmBasic.Ipv6Src or OxmBasic.Ipv6Dst or OxmBasic.Ipv6Flabel or OxmBasic.Ipv6Exthdr => EthTypeIs(ipv6),
             OxmBasic.Icmpv6Type or OxmBasic.Icmpv6Code => IpProtoIs(58) && EthTypeIs(ipv6),
-            OxmBasic.Ipv6NdTarget => Exact(OxmBasic.Icmpv6Type) is 135 or 136,
-            OxmBasic.Ipv6NdSll => Exact(OxmBasic.Icmpv6Type) == 135,
-            OxmBasic.Ipv6NdTll => Exact(OxmBasic.Icmpv6Type) == 136,
+            OxmBasic.Ipv6NdTarget => ExactValue(OxmBasic.Icmpv6Type) is 135 or 136,
+            OxmBasic.Ipv6NdSll => ExactValue(OxmBasic.Icmpv6Type) == 135,
+            OxmBasic.Ipv6NdTll => ExactValue(OxmBasic.Icmpv6Type) == 136,
             OxmBasic.MplsLabel or OxmBasic.MplsTc or OxmBasic.MplsBos => EthTypeIs(mpls, mplsMc),
             OxmBasic.PbbIsid => EthTypeIs(pbb),
             _ => true,
@@ -254,6 +254,9 @@ public sealed class Match : IEquatable<Match>
     }
 
     public OxmField? Find(OxmBasic field) => Find(OxmClass.OpenFlowBasic, (byte)field);
+
+    /// <summary>The value of an unmasked basic field of at most 8 bytes (e.g. IN_PORT of a PACKET_IN), or null.</summary>
+    public ulong? ExactValue(OxmBasic field) => Find(field) is { HasMask: false } f && f.Value.Length <= 8 ? f.ValueAsUInt64() : null;
 
     public void Write(ref OfpWriter w)
     {

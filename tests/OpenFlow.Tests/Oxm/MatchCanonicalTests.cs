@@ -180,6 +180,19 @@ public sealed class MatchCanonicalTests
     }
 
     [Test]
+    public void ExactValueReadsUnmaskedFields()
+    {
+        var m = MatchWire.Decode(TcpHex);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(m.ExactValue(OxmBasic.InPort), Is.EqualTo(1));
+            Assert.That(m.ExactValue(OxmBasic.TcpDst), Is.EqualTo(90));
+            Assert.That(m.ExactValue(OxmBasic.Metadata), Is.Null, "masked");
+            Assert.That(m.ExactValue(OxmBasic.UdpDst), Is.Null, "absent");
+        }
+    }
+
+    [Test]
     public void ValidMatchesPass()
     {
         Assert.That(() => Match.Canonical(TcpFields()), Throws.Nothing);
