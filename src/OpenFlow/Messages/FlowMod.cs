@@ -68,18 +68,12 @@ public sealed record FlowMod : OfpMessage
 
     public override void WriteBody(ref OfpWriter w)
     {
+        // The fixed part as six 64-bit writes: this is the controller's hottest encoder.
         w.WriteUInt64(Cookie.Value);
         w.WriteUInt64(CookieMask);
-        w.WriteUInt8(TableId);
-        w.WriteUInt8((byte)Command);
-        w.WriteUInt16(IdleTimeout);
-        w.WriteUInt16(HardTimeout);
-        w.WriteUInt16(Priority);
-        w.WriteUInt32(BufferId);
-        w.WriteUInt32(OutPort);
-        w.WriteUInt32(OutGroup);
-        w.WriteUInt16((ushort)Flags);
-        w.WriteZeros(2);
+        w.WriteUInt64(((ulong)TableId << 56) | ((ulong)Command << 48) | ((ulong)IdleTimeout << 32) | ((ulong)HardTimeout << 16) | Priority);
+        w.WriteUInt64(((ulong)BufferId << 32) | OutPort);
+        w.WriteUInt64(((ulong)OutGroup << 32) | ((ulong)(ushort)Flags << 16));
         Match.Write(ref w);
         OfpInstruction.WriteList(ref w, Instructions);
     }

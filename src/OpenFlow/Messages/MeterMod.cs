@@ -24,7 +24,7 @@ public enum MeterFlags : ushort
 }
 
 /// <summary>Special meter ids (<c>enum ofp_meter</c>).</summary>
-public static class MeterId
+public static class OfpMeter
 {
     public const uint Max = 0xffff0000;
     public const uint SlowPath = 0xfffffffd;

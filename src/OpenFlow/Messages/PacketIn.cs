@@ -68,6 +68,40 @@ public sealed record PacketIn : OfpMessage
         writer.WriteBytes(Data.Span);
     }
 
+    /// <summary>Interned matches of the form <c>in_port=N</c> for small N: the usual PACKET_IN match.</summary>
+    private static readonly Match?[] InPortMatches = new Match?[InPortCacheSize];
+
+    private const int InPortCacheSize = 1024;
+
+    /// <summary>
+    /// The match of a PACKET_IN; when it is exactly OXM in_port=N with a small N (what OVS sends for
+    /// untunnelled packets) it returns a shared immutable instance instead of decoding it again.
+    /// </summary>
+    private static Match ReadMatch(ref OfpReader r)
+    {
+        var rest = r.Rest;
+        if (rest.Length >= 16
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(rest) == 0x0001_000c_8000_0004UL
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rest[12..]) == 0)
+        {
+            var port = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rest[8..]);
+            if (port < InPortCacheSize)
+            {
+                var m = InPortMatches[port];
+                if (m is null)
+                {
+                    m = new Match(Oxm.Oxm.InPort(port));
+                    InPortMatches[port] = m;
+                }
+
+                r.Skip(16);
+                return m;
+            }
+        }
+
+        return Match.Read(ref r);
+    }
+
     public static PacketIn Read(ref OfpReader r, in OfpHeader h)
     {
         var buffer = r.ReadUInt32();
@@ -75,7 +109,7 @@ public sealed record PacketIn : OfpMessage
         var reason = (PacketInReason)r.ReadUInt8();
         var table = r.ReadUInt8();
         var cookie = new Cookie(r.ReadUInt64());
-        var match = Match.Read(ref r);
+        var match = ReadMatch(ref r);
         r.Skip(2);
         return new PacketIn
         {

@@ -94,7 +94,7 @@ public sealed record Port
         w.WriteUInt32((uint)(HwAddr.Value >> 16));
         w.WriteUInt16((ushort)HwAddr.Value);
         w.WriteZeros(2);
-        w.WriteFixedString(Name, NameLength);
+        FixedString.Write(ref w, Name, NameLength);
         w.WriteUInt32((uint)Config);
         w.WriteUInt32((uint)State);
         w.WriteUInt32((uint)Curr);

@@ -14,21 +14,27 @@ public static class MessageCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         var w = new OfpWriter(destination);
-        w.WriteUInt8(message.WireVersion);
-        w.WriteUInt8((byte)message.Type);
-        var len = w.ReserveUInt16();
-        w.WriteUInt32(message.Xid);
+
+        // version(1) | type(1) | length(2, patched below) | xid(4) as one 64-bit write.
+        w.WriteUInt64(((ulong)message.WireVersion << 56) | ((ulong)message.Type << 48) | message.Xid);
         message.WriteBody(ref w);
-        w.PatchLength(len, 0);
+        w.PatchLength(2, 0);
         return w.Position;
     }
 
     /// <summary>Encodes a message into a new array (convenience; the hot path uses the span overload).</summary>
     public static byte[] Encode(OfpMessage message)
     {
-        var buffer = new byte[OfpConstants.MaxMessageLength];
-        var n = Encode(message, buffer);
-        return buffer.AsSpan(0, n).ToArray();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(OfpConstants.MaxMessageLength);
+        try
+        {
+            var n = Encode(message, buffer.AsSpan(0, OfpConstants.MaxMessageLength));
+            return buffer.AsSpan(0, n).ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ internal static class GoldenVectors
 
     public static IReadOnlyList<GoldenVector> Messages => MessagesLazy.Value;
 
-    /// <summary>Our vectors plus any under tests/OpenFlow.Tests/GoldenFlows/ (same line format, or a bare hex per line).</summary>
+    /// <summary>Our vectors plus any under tests/OpenFlow.Tests/GoldenFlows/ (either line format).</summary>
     public static IReadOnlyList<GoldenVector> All()
     {
         var all = new List<GoldenVector>(Messages);
@@ -31,9 +31,16 @@ internal static class GoldenVectors
         return all;
     }
 
+    /// <summary>
+    /// Reads either format: <c>name&lt;TAB&gt;source&lt;TAB&gt;hex</c> lines (ours), or blocks of
+    /// <c>name: ...</c>, <c>cmd: ...</c>, <c>hex: ...</c> lines (GoldenFlows' flows.txt).
+    /// </summary>
     public static IReadOnlyList<GoldenVector> Load(string path)
     {
         var list = new List<GoldenVector>();
+        var prefix = Path.GetFileNameWithoutExtension(path);
+        string? blockName = null;
+        string? blockCmd = null;
         var n = 0;
         foreach (var raw in File.ReadLines(path))
         {
@@ -44,20 +51,44 @@ internal static class GoldenVectors
                 continue;
             }
 
+            if (line.StartsWith("name:", StringComparison.Ordinal))
+            {
+                blockName = line[5..].Trim();
+                blockCmd = null;
+                continue;
+            }
+
+            if (line.StartsWith("cmd:", StringComparison.Ordinal))
+            {
+                blockCmd = line[4..].Trim();
+                continue;
+            }
+
+            if (line.StartsWith("hex:", StringComparison.Ordinal))
+            {
+                var h = line[4..].Trim();
+                if (IsHex(h))
+                {
+                    list.Add(new GoldenVector($"{prefix}-{blockName ?? n.ToString(System.Globalization.CultureInfo.InvariantCulture)}", blockCmd ?? path, Convert.FromHexString(h)));
+                }
+
+                continue;
+            }
+
             var parts = line.Split('\t');
             var hex = parts[^1].Trim();
-            if (hex.Length % 2 != 0 || !hex.All(Uri.IsHexDigit))
+            if (parts.Length < 3 || !IsHex(hex))
             {
                 continue;
             }
 
-            var name = parts.Length >= 3 ? parts[0] : $"{Path.GetFileNameWithoutExtension(path)}:{n}";
-            var source = parts.Length >= 3 ? parts[1] : path;
-            list.Add(new GoldenVector(name, source, Convert.FromHexString(hex)));
+            list.Add(new GoldenVector(parts[0], parts[1], Convert.FromHexString(hex)));
         }
 
         return list;
     }
+
+    private static bool IsHex(string s) => s.Length >= 16 && s.Length % 2 == 0 && s.All(Uri.IsHexDigit);
 
     private static string ThisDirectory([CallerFilePath] string file = "")
     {

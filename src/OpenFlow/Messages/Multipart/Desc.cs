@@ -43,11 +43,11 @@ public sealed record DescReply : MultipartReplyBody
 
     public override void Write(ref OfpWriter w)
     {
-        w.WriteFixedString(MfrDesc, DescLength);
-        w.WriteFixedString(HwDesc, DescLength);
-        w.WriteFixedString(SwDesc, DescLength);
-        w.WriteFixedString(SerialNum, SerialLength);
-        w.WriteFixedString(DpDesc, DescLength);
+        FixedString.Write(ref w, MfrDesc, DescLength);
+        FixedString.Write(ref w, HwDesc, DescLength);
+        FixedString.Write(ref w, SwDesc, DescLength);
+        FixedString.Write(ref w, SerialNum, SerialLength);
+        FixedString.Write(ref w, DpDesc, DescLength);
     }
 
     internal static DescReply Read(ref OfpReader r)

@@ -8,7 +8,7 @@ public sealed record MeterConfigRequest : MultipartRequestBody
 {
     public override MultipartType MultipartType => MultipartType.MeterConfig;
 
-    public uint MeterId { get; init; } = Messages.MeterId.All;
+    public uint MeterId { get; init; } = OfpMeter.All;
 
     public override void Write(ref OfpWriter w)
     {

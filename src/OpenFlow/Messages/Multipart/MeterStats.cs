@@ -3,12 +3,12 @@ using OpenFlow.Wire;
 
 namespace OpenFlow.Messages;
 
-/// <summary>OFPMP_METER request: meter_id(4) | pad(4); <see cref="Messages.MeterId.All"/> for all meters.</summary>
+/// <summary>OFPMP_METER request: meter_id(4) | pad(4); <see cref="OfpMeter.All"/> for all meters.</summary>
 public sealed record MeterStatsRequest : MultipartRequestBody
 {
     public override MultipartType MultipartType => MultipartType.Meter;
 
-    public uint MeterId { get; init; } = Messages.MeterId.All;
+    public uint MeterId { get; init; } = OfpMeter.All;
 
     public override void Write(ref OfpWriter w)
     {

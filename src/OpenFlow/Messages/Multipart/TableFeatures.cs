@@ -70,7 +70,7 @@ public sealed record TableFeatures
         var len = w.ReserveUInt16();
         w.WriteUInt8(TableId);
         w.WriteZeros(5);
-        w.WriteFixedString(Name, NameLength);
+        FixedString.Write(ref w, Name, NameLength);
         w.WriteUInt64(MetadataMatch);
         w.WriteUInt64(MetadataWrite);
         w.WriteUInt32(Config);
