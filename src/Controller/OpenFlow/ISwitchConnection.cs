@@ -31,6 +31,9 @@ public interface ISwitchConnection
     /// <summary>Current ports, sorted by port number (from PORT_DESC, kept current by PORT_STATUS).</summary>
     ImmutableArray<Port> Ports { get; }
 
+    /// <summary>Messages in/out by type and errors on this connection.</summary>
+    SwitchCounters Counters { get; }
+
     /// <summary>Allocates a fresh non-zero xid, for callers that want to correlate errors themselves.</summary>
     uint NextXid();
 

@@ -463,16 +463,11 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             return;
         }
 
-        if (_pending.TryRemove(f.Xid, out var p))
+        // A reply we cannot decode fails its request now instead of letting it time out.
+        if (_pending.TryGetValue(f.Xid, out var p) && p.Kind != PendingKind.Collect
+            && _pending.TryRemove(new KeyValuePair<uint, Pending>(f.Xid, p)))
         {
-            if (p.Kind == PendingKind.Collect)
-            {
-                _pending.TryAdd(f.Xid, p);
-            }
-            else
-            {
-                p.Tcs.TrySetException(new InvalidDataException($"the reply to xid {f.Xid} could not be decoded: {f.Reason}"));
-            }
+            p.Tcs.TrySetException(new InvalidDataException($"the reply to xid {f.Xid} could not be decoded: {f.Reason}"));
         }
 
         _ = Write(ctx, error);

@@ -373,4 +373,22 @@ public sealed class SwitchSessionTests
             Assert.That(sw.Session.Counters.In(OfpType.MultipartReply), Is.EqualTo(2));
         }
     }
+
+    [Test]
+    public void UndecodableReplyFailsItsRequestAtOnce()
+    {
+        using var sw = new FakeSwitch(FakeSwitch.NewRegistry());
+        sw.Handshake(17, TwoPorts);
+        var request = sw.Session.RequestAsync<GetConfigReply>(new GetConfigRequest());
+        var sent = sw.Receive<GetConfigRequest>();
+        var xid = BitConverter.GetBytes(sent.Xid);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(xid);
+        }
+
+        sw.SendRaw([4, (byte)OfpType.GetConfigReply, 0, 10, .. xid, 0, 0]); // 2 body bytes, needs 4
+        Assert.ThrowsAsync<InvalidDataException>(() => request);
+        Assert.That(sw.Receive<ErrorMessage>().Code, Is.EqualTo((ushort)BadRequestCode.BadLen));
+    }
 }

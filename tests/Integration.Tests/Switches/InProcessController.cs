@@ -2,6 +2,7 @@ using Controller.OpenFlow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenFlow;
 
 namespace Integration.Tests.Switches;
@@ -24,7 +25,10 @@ internal sealed class InProcessController : IAsyncDisposable
 
     public int Port => Server.BoundEndPoint!.Port;
 
-    public static async Task<InProcessController> StartAsync(IDictionary<string, string?>? overrides = null, string address = "127.0.0.1")
+    public static async Task<InProcessController> StartAsync(
+        IDictionary<string, string?>? overrides = null,
+        string address = "127.0.0.1",
+        Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -42,7 +46,15 @@ internal sealed class InProcessController : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
+        builder.Services.AddLogging(logging =>
+        {
+            // OF_TEST_LOG=1 shows the server's log on the console (Debug level) when investigating a test.
+            if (Environment.GetEnvironmentVariable("OF_TEST_LOG") == "1")
+            {
+                logging.AddSimpleConsole(o => o.IncludeScopes = true).SetMinimumLevel(LogLevel.Debug);
+            }
+        });
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddOpenFlowServer(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
