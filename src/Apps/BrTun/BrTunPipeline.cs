@@ -183,6 +183,15 @@ public sealed class BrTunPipeline : IFlowApp
     {
         var l2pop = UsesL2Population(tunnels);
         var portsByNetwork = state.Ports.ToLookup(p => p.NetworkId, StringComparer.Ordinal);
+        var vlans = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        foreach (var v in state.LocalVlans)
+        {
+            if (v.HostId == self.Id)
+            {
+                vlans.TryAdd(v.NetworkId, v.Vlan);
+            }
+        }
+
         foreach (var net in state.Networks.OrderBy(n => n.SegmentId).ThenBy(n => n.Id, StringComparer.Ordinal))
         {
             var ports = portsByNetwork[net.Id].ToList();
@@ -191,13 +200,12 @@ public sealed class BrTunPipeline : IFlowApp
                 continue;
             }
 
-            var vlan = state.LocalVlans.FirstOrDefault(v => v.HostId == self.Id && v.NetworkId == net.Id);
-            if (vlan is null || vlan.Vlan is 0 or > 4094)
+            if (!vlans.TryGetValue(net.Id, out var vlan) || vlan is 0 or > 4094)
             {
                 continue;
             }
 
-            var vid = VlanVid.Tagged(vlan.Vlan);
+            var vid = VlanVid.Tagged(vlan);
             var cookie = Id.Cookie(net.SegmentId);
             var typed = tunnels.Where(t => t.Type == net.TunnelType && t.ToHostId != self.Id).ToList();
             var hostsWithNet = ports.Select(p => p.HostId).Where(h => h != self.Id).ToHashSet(StringComparer.Ordinal);

@@ -37,4 +37,15 @@ public sealed class FlowOrder : IComparer<FlowEntry>
         c = x.Cookie.Value.CompareTo(y.Cookie.Value);
         return c != 0 ? c : string.CompareOrdinal(x.ToString(), y.ToString());
     }
+
+    /// <summary>Sorts flows in this order, rendering each flow's text once.</summary>
+    public static IOrderedEnumerable<FlowEntry> Sort(IEnumerable<FlowEntry> flows)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        return flows
+            .OrderBy(f => f.TableId)
+            .ThenByDescending(f => f.Priority)
+            .ThenBy(f => f.Cookie.Value)
+            .ThenBy(f => f.ToString(), StringComparer.Ordinal);
+    }
 }

@@ -17,7 +17,7 @@ public sealed class FlowSet : IReadOnlySet<FlowEntry>
     {
         ArgumentNullException.ThrowIfNull(flows);
         _set = [.. flows];
-        _ordered = [.. _set.OrderBy(f => f, FlowOrder.Instance)];
+        _ordered = [.. FlowOrder.Sort(_set)];
     }
 
     public static FlowSet Empty { get; } = new([]);

@@ -134,7 +134,7 @@ public static class FlowText
 
         foreach (var spec in learn.Specs)
         {
-            var src = spec.Source is { } s ? Bits(s, spec.SourceOffset, spec.NBits) : "0x" + Convert.ToHexStringLower(spec.Value.Span).TrimStart('0').PadLeft(1, '0');
+            var src = spec.Source is { } s ? Bits(s, spec.SourceOffset, spec.NBits) : Immediate(spec.Value);
             parts.Add(spec.Kind switch
             {
                 NxLearnSpecKind.Match when spec.Source is { } s2 && spec.Destination is { } d && s2 == d && spec.SourceOffset == spec.DestinationOffset => src,
@@ -145,6 +145,13 @@ public static class FlowText
         }
 
         return "learn(" + string.Join(",", parts) + ")";
+    }
+
+    // As ovs-ofctl prints immediates: 0, or hex with 0x.
+    private static string Immediate(Octets value)
+    {
+        var hex = Convert.ToHexStringLower(value.Span).TrimStart('0');
+        return hex.Length == 0 ? "0" : "0x" + hex;
     }
 
     private static string Bits(NxmHeader field, int offset, int nBits)

@@ -19,6 +19,13 @@ namespace Controller.Reconcile;
 /// </remarks>
 public static class FlowDiff
 {
+    /// <summary>
+    /// Diff under the cookie prefix <paramref name="cookiePrefix"/>/<paramref name="cookieMask"/>,
+    /// leaving entries with cookie <paramref name="learnedCookie"/> alone.
+    /// </summary>
+    public static FlowDiffResult Compute(IEnumerable<FlowEntry> desired, IEnumerable<FlowEntry> installed, ulong cookiePrefix, ulong cookieMask, ulong learnedCookie) =>
+        Compute(desired, installed, new CookieScope(cookiePrefix, cookieMask, new HashSet<ulong> { learnedCookie }));
+
     public static FlowDiffResult Compute(IEnumerable<FlowEntry> desired, IEnumerable<FlowEntry> installed, CookieScope scope)
     {
         ArgumentNullException.ThrowIfNull(desired);
@@ -87,9 +94,5 @@ public static class FlowDiff
         return new FlowDiffResult(Sorted(deletes), Sorted(adds), Sorted(modifies), unchanged, Sorted(overwrites));
     }
 
-    private static List<FlowEntry> Sorted(List<FlowEntry> flows)
-    {
-        flows.Sort(FlowOrder.Instance);
-        return flows;
-    }
+    private static List<FlowEntry> Sorted(List<FlowEntry> flows) => [.. FlowOrder.Sort(flows)];
 }

@@ -115,10 +115,14 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _installed is null ? [] : [.. _installed.Values.OrderBy(f => f, FlowOrder.Instance)];
+                return _installed is null ? [] : [.. FlowOrder.Sort(_installed.Values)];
             }
         }
     }
+
+    /// <summary>Desired and installed flows as ovs-ofctl-like text, with the last reconcile's counts (for REST).</summary>
+    public SwitchFlowsInfo FlowsInfo() =>
+        new(DatapathId, [.. Desired.Select(f => f.ToString())], [.. Installed.Select(f => f.ToString())], LastReconcile);
 
     /// <summary>Completed reconcile runs (successful or not).</summary>
     public long Runs => Interlocked.Read(ref _runs);
@@ -242,7 +246,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         var started = _time.GetTimestamp();
         var full = _needFull || _installed is null;
         var desired = _app.ComputeDesired(_network(), _switchState());
-        var ordered = desired.OrderBy(f => f, FlowOrder.Instance).ToList();
+        var ordered = desired is FlowSet set ? [.. set.Ordered] : FlowOrder.Sort(desired).ToList();
         lock (_lock)
         {
             _desired = ordered;

@@ -66,7 +66,7 @@ public sealed class BrTunPipelineTests
             "cookie=0xb700000000000c8, table=2, priority=1, tun_id=0xc8 actions=push_vlan:0x8100,set_field:0x1002->vlan_vid,goto_table:10",
             "cookie=0xb7000000000012c, table=2, priority=1, tun_id=0x12c actions=push_vlan:0x8100,set_field:0x1003->vlan_vid,goto_table:10",
             $"{c}, table=2, priority=0 actions=drop",
-            $"{c}, table=10, priority=1 actions=learn(table=20,hard_timeout=300,priority=1,cookie=0xb70ffffffffffff,NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0x0->NXM_OF_VLAN_TCI[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:OXM_OF_IN_PORT[]),output:1",
+            $"{c}, table=10, priority=1 actions=learn(table=20,hard_timeout=300,priority=1,cookie=0xb70ffffffffffff,NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0->NXM_OF_VLAN_TCI[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:OXM_OF_IN_PORT[]),output:1",
             $"{c}, table=20, priority=0 actions=goto_table:21",
             "cookie=0xb70000000000064, table=21, priority=1, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2,output:3",
             "cookie=0xb700000000000c8, table=21, priority=1, vlan_vid=0x1002 actions=pop_vlan,set_field:0xc8->tun_id,output:2,output:3",
@@ -251,5 +251,24 @@ public sealed class BrTunPipelineTests
             "cookie=0xb70000000000000, table=20, priority=0 actions=goto_table:21",
             "cookie=0xb70000000000000, table=21, priority=0 actions=drop",
         }));
+    }
+
+    [Test]
+    public void NetworkWithoutALocalVlanOnThisHost_GetsNoFlows()
+    {
+        var state = ThreeHosts();
+        state = state with { LocalVlans = state.LocalVlans.RemoveAll(v => v.HostId == "h1" && v.NetworkId == "net-b") };
+        var overlay = new FakeOverlay(state, new BrTunPipeline());
+
+        Assert.That(overlay.Host("h1").Desired.Select(f => f.Cookie.Local), Has.None.EqualTo(200UL));
+    }
+
+    [Test]
+    public void DeclarationForAnotherHost_DoesNotApplyHere()
+    {
+        var state = TwoHosts() with { TunnelPorts = [new TunnelPortDeclaration("tun-x", "h2", TunnelType.Vxlan, OnHostId: "h2")] };
+        var sw = new SwitchSnapshot(0x1, [new SwitchPort(1, "patch-int", default), new SwitchPort(7, "tun-x", default)]);
+
+        Assert.That(new BrTunPipeline().FindTunnelPorts(state, sw), Is.Empty);
     }
 }

@@ -1,6 +1,7 @@
 using Apps.Flows;
 using Apps.L2;
 using Apps.Model;
+using Apps.Tests.Fakes;
 using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
@@ -194,5 +195,26 @@ public sealed class L2LearningSwitchTests
         var d = app.HandlePacketIn(new L2MacTables(), Dpid, pin, T0);
 
         Assert.That(d.PacketOut!.InPort, Is.EqualTo(6u));
+    }
+
+    [Test]
+    public void InAFakeTable_UnknownTrafficGoesToTheController_AndTheReactiveFlowTakesOver()
+    {
+        var app = new L2LearningSwitch();
+        var tables = new L2MacTables();
+        var table = new FakeFlowTable(app.ComputeDesired(NetworkSnapshot.Empty, new SwitchSnapshot(Dpid, [])));
+        var packet = new FakePacket(2, H2, H1);
+
+        var before = table.Process(packet);
+        app.HandlePacketIn(tables, Dpid, 1, Frame(H2, H1), OfpConstants.NoBuffer, T0);
+        table.Add(app.HandlePacketIn(tables, Dpid, 2, Frame(H1, H2), OfpConstants.NoBuffer, T0).Flow!);
+        var after = table.Process(packet);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(before.Select(o => o.Port), Is.EqualTo(new[] { OfpPort.Controller }));
+            Assert.That(after.Select(o => o.Port), Is.EqualTo(new[] { 1u }));
+            Assert.That(table.Process(new FakePacket(3, H2, H1)).Select(o => o.Port), Is.EqualTo(new[] { OfpPort.Controller }), "the flow is per in_port");
+        }
     }
 }

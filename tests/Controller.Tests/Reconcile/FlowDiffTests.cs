@@ -75,8 +75,13 @@ public sealed class FlowDiffTests
         var installed = Desired().Concat([Foreign(0, 10, 7), Learned(11), Learned(12), Foreign(20, 1, 13) with { Cookie = new Cookie(0) }]);
 
         var diff = FlowDiff.Compute(Desired(), installed, Scope);
+        var explicitScope = FlowDiff.Compute(Desired(), installed, ListApp.TestId.CookiePrefix, Cookie.AppMask, ListApp.LearnedCookie.Value);
 
-        Assert.That(diff.IsEmpty, Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(diff.IsEmpty, Is.True);
+            Assert.That(explicitScope, Is.EqualTo(diff));
+        }
     }
 
     [Test]

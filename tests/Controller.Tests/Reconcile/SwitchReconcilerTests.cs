@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Apps.BrTun;
 using Apps.Flows;
+using Apps.L2;
 using Apps.Model;
 using Controller.Reconcile;
 using OpenFlow;
@@ -66,6 +67,9 @@ public sealed class SwitchReconcilerTests
             Assert.That(sw.Log[^1], Is.EqualTo("BARRIER"));
             Assert.That(Canonical(r.Installed), Is.EquivalentTo(Canonical(desired)));
             Assert.That(r.Desired.Select(f => f.ToString()), Is.EqualTo(desired.Select(f => f.ToString())));
+            var info = r.FlowsInfo();
+            Assert.That((info.DatapathId, info.Desired.Count, info.Installed.Count, info.LastReconcile), Is.EqualTo((Dpid, desired.Count, desired.Count, r.LastReconcile)));
+            Assert.That(info.Desired, Does.Contain("cookie=0xb70000000000064, table=21, priority=1, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2"));
         }
     }
 
@@ -272,6 +276,25 @@ public sealed class SwitchReconcilerTests
             Assert.That(sw.Dumps, Is.EqualTo(3));
             Assert.That(r.LastError, Is.Null);
             Assert.That(Canonical(sw.Flows), Is.EquivalentTo(Canonical(Desired())));
+        }
+    }
+
+    [Test]
+    public async Task LearningSwitch_TableMissIsManaged_ReactiveFlowsArePreserved()
+    {
+        var app = new L2LearningSwitch();
+        var tables = new L2MacTables();
+        tables.Learn(Dpid, new MacAddress(1), 1, DateTimeOffset.UnixEpoch);
+        // H2 on port 2 talks to H1, learned on port 1: a reactive flow the switch now holds.
+        var flow = app.HandlePacketIn(tables, Dpid, 2, new byte[] { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 8, 0 }, OpenFlow.Protocol.OfpConstants.NoBuffer, DateTimeOffset.UnixEpoch).Flow!;
+        var sw = new FakeFlowSwitch(Dpid, [flow]);
+
+        await using var r = await StartedAsync(sw, app);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sw.Flows, Is.EquivalentTo(new[] { app.TableMiss, flow }));
+            Assert.That(sw.Log.Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "Add", "BARRIER" }));
         }
     }
 }
