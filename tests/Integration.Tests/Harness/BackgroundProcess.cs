@@ -30,18 +30,26 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public string Stderr => Sh.Snapshot(_stderr);
 
-    public static BackgroundProcess Start(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="keepStdinOpen">Leave stdin open until <see cref="CloseStdin"/> (for programs that run until stdin closes).</param>
+    public static BackgroundProcess Start(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env = null, bool keepStdinOpen = false)
     {
         var process = new Process { StartInfo = Sh.CreateStartInfo(argv, env) };
         var bg = new BackgroundProcess(process, Sh.Quote(argv));
         process.OutputDataReceived += (_, e) => Sh.Append(bg._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Sh.Append(bg._stderr, e.Data);
         process.Start();
-        process.StandardInput.Close(); // EOF on stdin: nothing we start reads it
+        if (!keepStdinOpen)
+        {
+            process.StandardInput.Close();
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return bg;
     }
+
+    /// <summary>Sends EOF to the process's stdin.</summary>
+    public void CloseStdin() => _process.StandardInput.Close();
 
     /// <summary>Waits until stdout or stderr contains <paramref name="text"/>; fails early if the process exits.</summary>
     public Task WaitForOutputAsync(string text, TimeSpan timeout)

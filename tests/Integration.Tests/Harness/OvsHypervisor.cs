@@ -118,6 +118,7 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
         File.Delete(ControllerSocket);
         var relay = BackgroundProcess.Start(["socat", $"UNIX-LISTEN:{ControllerSocket},fork,unlink-early", $"TCP:127.0.0.1:{tcpPort}"]);
         _relay = relay;
+        await File.WriteAllTextAsync(Path.Combine(Directory, StaleResources.RelayPidFile), relay.Pid.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         await Poll.UntilAsync(
             () => File.Exists(ControllerSocket) || (relay.HasExited ? throw new ShException($"socat relay exited: {relay.Stderr}") : false),
             TimeSpan.FromSeconds(10),
@@ -247,15 +248,21 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
 
     private async Task InitAsync(CancellationToken cancellationToken)
     {
+        await StaleResources.EnsureReapedAsync().ConfigureAwait(false);
         if (System.IO.Directory.Exists(Directory))
         {
             throw new InvalidOperationException($"{Directory} already exists: prefix {Prefix} is in use");
         }
 
         System.IO.Directory.CreateDirectory(Directory);
+        StaleResources.WriteOwner(Directory);
         _cleanup.Push($"directory {Directory}", () =>
         {
-            if (System.Environment.GetEnvironmentVariable("OVS_HARNESS_KEEP") != "1")
+            if (System.Environment.GetEnvironmentVariable("OVS_HARNESS_KEEP") == "1")
+            {
+                File.Delete(Path.Combine(Directory, StaleResources.OwnerFile)); // kept on purpose: not stale
+            }
+            else if (System.IO.Directory.Exists(Directory))
             {
                 System.IO.Directory.Delete(Directory, recursive: true);
             }
@@ -264,7 +271,7 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
         });
 
         await Sh.RunAsync(["ip", "netns", "add", Namespace], cancellationToken: cancellationToken).ConfigureAwait(false);
-        _cleanup.Push($"namespace {Namespace}", () => Sh.RunAsync("ip", "netns", "del", Namespace));
+        _cleanup.Push($"namespace {Namespace}", () => Sh.DeleteNetnsAsync(Namespace));
         await Sh.RunAsync(["ip", "-n", Namespace, "link", "set", "lo", "up"], cancellationToken: cancellationToken).ConfigureAwait(false);
         await Sh.InNetnsAsync(
             Namespace,

@@ -79,6 +79,15 @@ internal static class Sh
     public static IReadOnlyList<string> InNetns(string netns, IReadOnlyList<string> argv)
         => ["ip", "netns", "exec", netns, .. argv];
 
+    /// <summary>Deletes network namespace <paramref name="name"/> if it exists (idempotent cleanup).</summary>
+    public static async Task DeleteNetnsAsync(string name)
+    {
+        if (File.Exists(Path.Combine("/run/netns", name)))
+        {
+            await RunAsync("ip", "netns", "del", name).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>True when <paramref name="command"/> is an executable on PATH or in /usr/sbin, /sbin.</summary>
     public static bool CommandExists(string command)
     {

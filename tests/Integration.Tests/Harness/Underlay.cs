@@ -84,7 +84,7 @@ internal sealed class Underlay : IAsyncDisposable
         {
             var ns = SwitchNamespace;
             await Sh.RunAsync("ip", "netns", "add", ns).ConfigureAwait(false);
-            _cleanup.Push($"namespace {ns}", () => Sh.RunAsync("ip", "netns", "del", ns));
+            _cleanup.Push($"namespace {ns}", () => Sh.DeleteNetnsAsync(ns));
             await Sh.InNetnsAsync(ns, ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]).ConfigureAwait(false);
             await Sh.RunAsync("ip", "-n", ns, "link", "add", "br0", "mtu", mtu, "type", "bridge", "stp_state", "0", "forward_delay", "0").ConfigureAwait(false);
             await Sh.RunAsync("ip", "-n", ns, "link", "set", "br0", "up").ConfigureAwait(false);

@@ -30,7 +30,8 @@ internal sealed partial class Vm : IAsyncDisposable
 
     public string Name { get; }
 
-    public int VlanTag { get; }
+    /// <summary>Access VLAN of the VM's br-int port (the host-local VLAN of its network).</summary>
+    public int VlanTag { get; private set; }
 
     public string IpCidr { get; }
 
@@ -70,16 +71,29 @@ internal sealed partial class Vm : IAsyncDisposable
     public Task<ShResult> ExecAsync(IReadOnlyList<string> argv, TimeSpan? timeout = null, bool check = true)
         => Sh.InNetnsAsync(Namespace, argv, timeout, check: check);
 
-    /// <summary>Sends <paramref name="count"/> pings 0.2 s apart; returns how many replies came back within <paramref name="timeout"/>.</summary>
+    /// <summary>Moves the VM's br-int port to another local VLAN (<c>ovs-vsctl set port ... tag=</c>), e.g. once the controller has allocated one.</summary>
+    public async Task SetVlanTagAsync(int vlanTag)
+    {
+        await Host.VsctlAsync("set", "port", HostPort, $"tag={vlanTag}").ConfigureAwait(false);
+        VlanTag = vlanTag;
+    }
+
+    /// <summary>
+    /// Sends exactly <paramref name="count"/> pings 0.2 s apart and returns how many were answered (at most
+    /// <paramref name="count"/>). Without any reply, ping waits <paramref name="timeout"/> (default 2 s) after the
+    /// last request; with replies, twice the round-trip time.
+    /// </summary>
     public async Task<int> PingAsync(string ip, int count = 3, TimeSpan? timeout = null)
     {
-        var deadline = (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(count * 0.2 + 2)).TotalSeconds);
+        // No -w: with a deadline ping keeps sending until it has `count` replies, and then reports every reply
+        // that came back, more than `count` when they were queued behind ARP resolution.
+        var wait = Math.Max(1, (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(2)).TotalSeconds));
         var result = await ExecAsync(
-            ["ping", "-n", "-q", "-c", Str(count), "-i", "0.2", "-W", "1", "-w", Str(deadline), ip],
-            TimeSpan.FromSeconds(deadline + 10),
+            ["ping", "-n", "-q", "-c", Str(count), "-i", "0.2", "-W", Str(wait), ip],
+            TimeSpan.FromSeconds(count * 0.2 + wait + 10),
             check: false).ConfigureAwait(false);
         var m = Received().Match(result.Stdout);
-        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+        return m.Success ? Math.Min(count, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
             : throw new ShException(result, "unexpected ping output");
     }
 
@@ -134,14 +148,15 @@ internal sealed partial class Vm : IAsyncDisposable
     {
         var mtu = Str(Mtu);
         await Sh.RunAsync("ip", "netns", "add", Namespace).ConfigureAwait(false);
-        _cleanup.Push($"namespace {Namespace}", () => Sh.RunAsync("ip", "netns", "del", Namespace));
+        _cleanup.Push($"namespace {Namespace}", () => Sh.DeleteNetnsAsync(Namespace));
         await ExecAsync(["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]).ConfigureAwait(false);
         await Sh.RunAsync(
             "ip", "link", "add", HostPort, "netns", Host.Namespace, "mtu", mtu, "type", "veth",
             "peer", "name", "eth0", "netns", Namespace, "mtu", mtu).ConfigureAwait(false);
         _cleanup.Push($"br-int port {HostPort}", async () =>
         {
-            await Host.VsctlAsync("--if-exists", "del-port", OvsHypervisor.BrInt, HostPort).ConfigureAwait(false);
+            // The host may be gone already (disposed first, or reaped): then so is the port.
+            await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "--if-exists", "del-port", OvsHypervisor.BrInt, HostPort], env: Host.Environment, check: false).ConfigureAwait(false);
             await Sh.RunAsync(["ip", "-n", Host.Namespace, "link", "del", HostPort], check: false).ConfigureAwait(false);
         });
         await Sh.RunAsync("ip", "-n", Host.Namespace, "link", "set", HostPort, "up").ConfigureAwait(false);
@@ -155,7 +170,7 @@ internal sealed partial class Vm : IAsyncDisposable
         Mac = m.Success ? m.Value.ToLowerInvariant() : throw new ShException(link, "no MAC address");
     }
 
-    [GeneratedRegex(@"(\d+) (?:packets )?received")]
+    [GeneratedRegex(@"(\d+) received")]
     private static partial Regex Received();
 
     [GeneratedRegex(@"(\d+) packets received")]

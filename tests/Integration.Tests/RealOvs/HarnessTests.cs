@@ -82,6 +82,31 @@ public sealed class HarnessTests
         }
     }
 
+    [Test]
+    public async Task StaleResources_OfADeadTestRun_AreRemoved()
+    {
+        var prefix = TestPrefix.New();
+        await using var topology = await OvsTopology.CreateAsync(3, prefix: prefix);
+        var vm = await topology.AddVmAsync(topology.Hosts[0], "s1", 3, "10.9.0.1/24");
+        await topology.Hosts[0].SetControllerAsync(9); // nothing listens there; only the relay matters
+        var daemons = topology.Hosts.Select(h => PidFile.Read(Path.Combine(h.Directory, "ovs-vswitchd.pid")) ?? 0).ToList();
+        foreach (var host in topology.Hosts)
+        {
+            await File.WriteAllTextAsync(Path.Combine(host.Directory, StaleResources.OwnerFile), "999999999 0"); // an owner that is gone
+        }
+
+        await StaleResources.ReapNowAsync();
+
+        var namespaces = (await Sh.RunAsync("ip", "netns", "list")).Stdout;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(namespaces, Does.Not.Contain(prefix));
+            Assert.That(daemons.Where(p => PidFile.IsAlive(p, "ovs-vswitchd")), Is.Empty);
+            Assert.That(topology.Hosts.Where(h => Directory.Exists(h.Directory)), Is.Empty);
+            Assert.That(vm.Namespace, Does.StartWith("v" + prefix));
+        }
+    }
+
     private static async Task<(TcpClient Client, byte[] Hello)> AcceptHelloAsync(TcpListener listener)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));

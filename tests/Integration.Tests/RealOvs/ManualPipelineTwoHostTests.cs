@@ -60,6 +60,24 @@ public sealed class ManualPipelineTwoHostTests
     }
 
     [Test]
+    public async Task Vm_OnAnUnmappedVlan_IsCutOff_UntilRetaggedToItsNetworksLocalVlan()
+    {
+        await using var bed = await TwoTenantBed.CreateAsync(2, TunnelType.Vxlan);
+        var late = await bed.Topology.AddVmAsync(bed.Topology.Hosts[1], "a3", vlanTag: 99, "10.0.0.3/24");
+
+        var before = await bed.A[0].PingAsync(late.Ip, count: 1, timeout: TimeSpan.FromSeconds(1));
+        await late.SetVlanTagAsync(TwoTenantBed.Segments(2)[0].LocalVlan);
+        var after = await bed.A[0].PingAsync(late.Ip, count: 2);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(before, Is.Zero, "VLAN 99 maps to no segment on host 2");
+            Assert.That(after, Is.EqualTo(2));
+            Assert.That(late.VlanTag, Is.EqualTo(5));
+        }
+    }
+
+    [Test]
     public async Task Traffic_LearnsTable20Entries_WithTheLearnedCookie()
     {
         await using var bed = await TwoTenantBed.CreateAsync(2, TunnelType.Vxlan);
@@ -72,6 +90,12 @@ public sealed class ManualPipelineTwoHostTests
             .Where(f => f.Table == 20 && f.Priority == 1).ToList();
         var learned2 = (await h2.WaitForFlowsAsync(f => f.Any(x => x.Table == 20 && x.Priority == 1), TimeSpan.FromSeconds(5)))
             .Where(f => f.Table == 20 && f.Priority == 1).ToList();
+
+        if (Environment.GetEnvironmentVariable("UPDATE_REFERENCE") == "1")
+        {
+            var table20 = await h1.OfctlAsync("dump-flows", OvsHypervisor.BrTun, "table=20");
+            await File.WriteAllTextAsync(Reference.SourcePath("brtun-learned-flows.txt"), table20.Stdout);
+        }
 
         using (Assert.EnterMultipleScope())
         {

@@ -44,6 +44,41 @@ public sealed class MininetTopologyTests
         }
     }
 
+    [Test]
+    public async Task OverlayScript_WithController_ConnectsEveryBrTunAndStopsCleanlyWhenStdinCloses()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var script = BackgroundProcess.Start(
+            [Python, Script("overlay.py"), "--hosts", "3", "--controller", $"127.0.0.1:{port}", "--hold"], keepStdinOpen: true);
+        await script.WaitForOutputAsync("READY", TimeSpan.FromSeconds(60));
+        var layout = script.Stdout.Split('\n').Single(l => l.StartsWith("LAYOUT ", StringComparison.Ordinal));
+
+        var hellos = new List<byte>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var clients = new List<TcpClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            var client = await listener.AcceptTcpClientAsync(cts.Token);
+            clients.Add(client);
+            var header = new byte[8];
+            await client.GetStream().ReadExactlyAsync(header, cts.Token);
+            hellos.Add(header[0]);
+        }
+
+        script.CloseStdin();
+        var exit = await script.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        clients.ForEach(c => c.Dispose());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(hellos, Is.EqualTo(new byte[] { 4, 4, 4 }), "three br-tun switches say HELLO with OpenFlow 1.3");
+            Assert.That(layout, Does.Contain("\"brTunDpid\"").And.Contain("vxlan-c0a84d02").And.Contain("\"segment\": 200"));
+            Assert.That(exit.ExitCode, Is.Zero, exit.Stderr);
+        }
+    }
+
     [TestCase("tree,depth=2,fanout=2")]
     [TestCase("linear,4")]
     public async Task PlainScript_AgainstOvsTestcontroller_PingallLosesNothing(string topo)
