@@ -33,25 +33,20 @@ internal sealed class OverlayBed : IAsyncDisposable
 
     public static async Task<OverlayBed> CreateAsync(int hostCount, TunnelType tunnelType, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        Trace("starting controller");
         var controller = await OverlayController.StartAsync(settings).ConfigureAwait(false);
-        Trace("controller started");
         OvsTopology? topology = null;
         try
         {
             topology = await OvsTopology.CreateAsync(hostCount, tunnelType).ConfigureAwait(false);
-            Trace("topology built");
             var bed = new OverlayBed(controller, topology);
             foreach (var host in topology.Hosts)
             {
                 var dpid = await DatapathIdAsync(host).ConfigureAwait(false);
                 bed._dpids[host] = ulong.Parse(dpid, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 bed._hostIds[host] = await controller.CreateHostAsync($"hv{host.Index}", dpid, topology.Underlay.IpOf(host)).ConfigureAwait(false);
-                Trace($"host {host.Index} declared");
             }
 
             await Task.WhenAll(topology.Hosts.Select(h => h.SetControllerAsync(controller.OpenFlowPort))).ConfigureAwait(false);
-            Trace("controllers set");
             return bed;
         }
         catch
@@ -75,8 +70,6 @@ internal sealed class OverlayBed : IAsyncDisposable
 
     public string HostId(OvsHypervisor host) => _hostIds[host];
 
-    /// <summary>Progress lines, shown while the test runs (for a bed that hangs).</summary>
-    internal static void Trace(string what) => File.AppendAllText("/tmp/e2e-trace.log", $"{DateTime.UtcNow:HH:mm:ss.fff} overlay bed: {what}\n");
 
     public ulong DatapathId(OvsHypervisor host) => _dpids[host];
 
@@ -96,9 +89,7 @@ internal sealed class OverlayBed : IAsyncDisposable
         var n = Interlocked.Increment(ref _macCounter);
         var mac = string.Create(CultureInfo.InvariantCulture, $"02:e2:e0:{host.Index:x2}:{n >> 8:x2}:{n & 0xff:x2}");
         var (portId, vlan) = await Controller.CreatePortAsync(networkId, HostId(host), mac, ipCidr.Split('/')[0], name).ConfigureAwait(false);
-        Trace($"port {name} vlan {vlan}");
         var vm = await Topology.AddVmAsync(host, name, vlan, ipCidr).ConfigureAwait(false);
-        Trace($"vm {name}");
         await vm.ExecAsync(["ip", "link", "set", "dev", "eth0", "address", mac]).ConfigureAwait(false);
         return new TenantVm(vm, portId, networkId, vlan, mac);
     }

@@ -25,19 +25,14 @@ public sealed partial class TwoHostOverlayTests
     {
         await using var o = await TwoTenantOverlay.CreateAsync(tunnelType);
         // 10.0.0.3 exists only in tenant B, on host 2: tenant A asking for it is a cross-tenant attempt.
-        OverlayBed.Trace("t1 bed");
         var onlyB = await o.Bed.AddVmAsync(o.H2, "b3", o.NetworkB, "10.0.0.3/24");
-        OverlayBed.Trace("t1 b3");
         await o.Bed.WaitInSyncAsync();
-        OverlayBed.Trace("t1 sync");
         var fromA = $"ether host {o.A1.Mac}";
         var captures = await Task.WhenAll(new[] { o.B1, o.B2, onlyB }.Select(vm => vm.Vm.StartCaptureAsync(fromA)));
-        OverlayBed.Trace("t1 captures");
 
         var withinA = await o.A1.Vm.PingAsync("10.0.0.2", count: 3);
         var withinB = await o.B1.Vm.PingAsync("10.0.0.2", count: 3);
         var acrossTenants = await o.A1.Vm.PingAsync("10.0.0.3", count: 3);
-        OverlayBed.Trace("t1 pings");
         var neighbourA = await o.A1.Vm.ExecAsync(["ip", "neigh", "show", "10.0.0.2"]);
         var neighbourB = await o.B1.Vm.ExecAsync(["ip", "neigh", "show", "10.0.0.2"]);
         var seen = await Task.WhenAll(captures.Select(c => c.StopAsync()));
