@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Controller.OpenFlow;
 using Integration.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.Tests.Overlay;
 
@@ -144,6 +146,35 @@ public sealed partial class TwoHostOverlayTests
             Assert.That(flows["lastReconcile"]?["added"]?.GetValue<int>(), Is.Zero, "REST shows the zero-change reconcile");
             Assert.That(summary.Success, Is.True, result.Stdout);
             Assert.That(summary.Groups[2].Value, Is.EqualTo(summary.Groups[1].Value), $"ping lost packets across the restart:\n{result.Stdout}");
+        }
+    }
+
+    [Test]
+    public async Task SwitchReconnect_DeletesOnlyStaleFlowsUnderOurCookie_AndLeavesForeignFlows()
+    {
+        await using var o = await TwoTenantOverlay.CreateAsync(TunnelType.Vxlan);
+        await o.Bed.WaitInSyncAsync();
+        var dpid = o.Bed.DatapathId(o.H1);
+        var first = o.Bed.Controller.Runtime.FindReconciler(dpid)!;
+        await o.H1.OfctlAsync("add-flow", OvsHypervisor.BrTun, "cookie=0x0b70000000000999,table=21,priority=5,dl_vlan=99,actions=drop");
+        await o.H1.OfctlAsync("add-flow", OvsHypervisor.BrTun, "cookie=0x1234,table=21,priority=6,dl_vlan=98,actions=drop");
+
+        var connection = o.Bed.Controller.App.Services.GetRequiredService<ISwitchRegistry>().Find(new global::OpenFlow.DatapathId(dpid))!;
+        await connection.CloseAsync();
+        await Poll.UntilAsync(
+            () => o.Bed.Controller.Runtime.FindReconciler(dpid) is { } r && !ReferenceEquals(r, first) && o.Bed.Controller.Runtime.IsInSync(dpid),
+            FlowTimeout,
+            "host 1 to reconnect and be reconciled");
+        var second = o.Bed.Controller.Runtime.FindReconciler(dpid)!;
+        var flows = await o.H1.DumpFlowsAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(second.LastReconcile!.Deleted, Is.EqualTo(1), "the stale flow under the br-tun cookie prefix");
+            Assert.That(second.LastReconcile.Added + second.LastReconcile.Modified, Is.Zero, "everything else was in place");
+            Assert.That(second.FlowModsSent, Is.EqualTo(1), "one DELETE_STRICT, nothing else");
+            Assert.That(flows.Select(f => f.Cookie), Has.None.EqualTo(0x0b70000000000999UL), "stale flow deleted");
+            Assert.That(flows.Select(f => f.Cookie), Has.One.EqualTo(0x1234UL), "foreign flow untouched");
         }
     }
 
