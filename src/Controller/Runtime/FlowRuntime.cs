@@ -43,6 +43,9 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>PACKET_INs answered between two flushes at most (bounds the latency a burst adds).</summary>
+    private const int MaxPacketInBatch = 256;
+
     public FlowRuntime(
         ISwitchEvents events,
         TenantStore store,
@@ -197,36 +200,52 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
 
     private async Task PumpSwitchEventsAsync(SwitchEventSubscription subscription, CancellationToken ct)
     {
-        await foreach (var e in subscription.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        var reader = subscription.Reader;
+        var answers = new PacketInAnswers();
+        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            try
+            // Drain what is queued: PACKET_INs are answered in order and each switch's answers go out with
+            // one flush; any other event first flushes the answers gathered so far.
+            var handled = 0;
+            while (handled++ < MaxPacketInBatch && reader.TryRead(out var e))
             {
                 if (e is SwitchPacketIn packetIn)
                 {
-                    OnPacketIn(packetIn);
+                    OnPacketIn(packetIn, answers);
                     continue;
                 }
 
-                await _gate.WaitAsync(ct).ConfigureAwait(false);
-                try
-                {
-                    await OnLifecycleAsync(e).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _gate.Release();
-                }
+                Flush(answers);
+                await HandleGuardedAsync(e, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+
+            Flush(answers);
+        }
+    }
+
+    private async Task HandleGuardedAsync(SwitchEvent e, CancellationToken ct)
+    {
+        try
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
             {
-                throw;
+                await OnLifecycleAsync(e).ConfigureAwait(false);
             }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
 #pragma warning disable CA1031 // One bad event must not stop the runtime for every other switch.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                Log.EventFailed(_logger, Hex(e.DatapathId.Value), e.GetType().Name, ex);
-            }
+        {
+            Log.EventFailed(_logger, Hex(e.DatapathId.Value), e.GetType().Name, ex);
         }
     }
 
@@ -363,7 +382,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         _macs.Forget(m.DatapathId);
     }
 
-    private void OnPacketIn(SwitchPacketIn e)
+    private void OnPacketIn(SwitchPacketIn e, PacketInAnswers answers)
     {
         var dpid = e.DatapathId.Value;
         if (!_switches.TryGetValue(dpid, out var m) || m.App is not L2LearningSwitch)
@@ -371,10 +390,16 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return;
         }
 
-        var decision = _l2.HandlePacketIn(_macs, dpid, e.Message, _time.GetUtcNow());
-        var messages = decision.Messages;
-        if (messages.Count == 0)
+        L2Decision decision;
+        try
         {
+            decision = _l2.HandlePacketIn(_macs, dpid, e.Message, _time.GetUtcNow());
+        }
+#pragma warning disable CA1031 // A malformed frame must not stop the runtime.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.EventFailed(_logger, Hex(dpid), nameof(SwitchPacketIn), ex);
             return;
         }
 
@@ -383,7 +408,15 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             _metrics.FlowMods(1);
         }
 
-        _ = SendObservedAsync(e.Connection, messages);
+        answers.Add(e.Connection, decision.Messages);
+    }
+
+    private void Flush(PacketInAnswers answers)
+    {
+        foreach (var (connection, messages) in answers.Take())
+        {
+            _ = SendObservedAsync(connection, messages);
+        }
     }
 
     private async Task SendObservedAsync(ISwitchConnection connection, IReadOnlyList<OfpMessage> messages)
