@@ -208,6 +208,38 @@ public sealed partial class TwoHostOverlayTests
     }
 
     [Test]
+    public async Task TunnelPortRemovedAndAdded_FlowsFollowThePortStatus_AndPingRecovers()
+    {
+        await using var o = await TwoTenantOverlay.CreateAsync(TunnelType.Vxlan);
+        await o.Bed.WaitInSyncAsync();
+        var name = o.Bed.Topology.TunnelPort(o.H1, o.H2);
+        var oldPort = await o.H1.PortNumberAsync(OvsHypervisor.BrTun, name);
+
+        await o.H1.VsctlAsync("del-port", OvsHypervisor.BrTun, name);
+        var without = await o.H1.WaitForFlowsAsync(
+            f => !f.Any(x => x.Table == 0 && x.Match.Contains($"in_port={oldPort}", StringComparison.Ordinal)), FlowTimeout, what: "host 1 to drop the tunnel's flows");
+        await o.Bed.WaitInSyncAsync();
+        var cut = await o.A1.Vm.PingAsync("10.0.0.2", count: 2);
+
+        var newPort = await o.H1.AddTunnelPortAsync(name, TunnelType.Vxlan, o.Bed.Topology.Underlay.IpOf(o.H2));
+        var with = await o.H1.WaitForFlowsAsync(
+            f => f.Any(x => x.Table == 0 && x.Match.Contains($"in_port={newPort}", StringComparison.Ordinal)), FlowTimeout, what: "host 1 to classify the new tunnel port");
+        await o.Bed.WaitInSyncAsync();
+        // a1's ARP entry is still unresolved from the cut and the new tunnel port resolves its endpoint again:
+        // the first packets may be lost, so wait for one reply before counting.
+        await Poll.UntilAsync(async () => await o.A1.Vm.PingAsync("10.0.0.2", count: 1) == 1, FlowTimeout, "the overlay to answer again");
+        var back = await o.A1.Vm.PingAsync("10.0.0.2", count: 3);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(without.Where(f => f.Table == 21 && f.Priority == 1), Is.Empty, "no flood flow without a tunnel to flood to");
+            Assert.That(cut, Is.Zero, "no tunnel, no path");
+            Assert.That(OverlayFlows.Flood(with, TwoTenantOverlay.SegmentA)?.Actions, Does.EndWith($"output:{newPort}"), "flooding uses the new port number");
+            Assert.That(back, Is.EqualTo(3), "the overlay works again");
+        }
+    }
+
+    [Test]
     public async Task Tcp_Iperf3ForThreeSeconds_AcrossTheOverlay()
     {
         await using var o = await TwoTenantOverlay.CreateAsync(TunnelType.Vxlan);
