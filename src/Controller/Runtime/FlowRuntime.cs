@@ -188,7 +188,16 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             {
                 foreach (var m in _switches.Values)
                 {
-                    await ApplySelectionAsync(m, snapshot).ConfigureAwait(false);
+                    try
+                    {
+                        await ApplySelectionAsync(m, snapshot).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // One switch's failure must not stop the others from following the store.
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                    {
+                        Log.EventFailed(_logger, Hex(m.DatapathId), "store snapshot " + snapshot.Version.ToString(CultureInfo.InvariantCulture), ex);
+                    }
                 }
             }
             finally
