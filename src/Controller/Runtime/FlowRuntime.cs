@@ -43,7 +43,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>PACKET_INs answered between two flushes at most (bounds the latency a burst adds).</summary>
+    /// <summary>Events drained between two flushes of PACKET_IN answers at most (bounds the latency a burst adds).</summary>
     private const int MaxPacketInBatch = 256;
 
     public FlowRuntime(
