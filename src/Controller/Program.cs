@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Controller.Api;
 using Controller.Metrics;
+using Controller.OpenFlow;
+using Controller.Runtime;
 using Controller.Store;
 using Controller.Switching;
 using Microsoft.AspNetCore.Http.Json;
@@ -66,6 +68,8 @@ public static class ControllerHost
 
         // OpenFlow server registration goes here
         // (it registers the real ISwitchDirectory; the placeholder below only fills in when nothing else did).
+        builder.Services.AddOpenFlowServer(config);
+        builder.Services.AddControllerRuntime(config);
         configure?.Invoke(builder);
         builder.Services.TryAddSingleton<ISwitchDirectory, EmptySwitchDirectory>();
 

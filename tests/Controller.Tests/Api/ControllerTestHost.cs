@@ -35,6 +35,8 @@ internal sealed class ControllerTestHost : IAsyncDisposable
             "--Rest:Urls=http://127.0.0.1:0",
             $"--Store:Path={Path.Combine(dir, "controller.db")}",
             "--Serilog:MinimumLevel:Default=Warning",
+            "--OpenFlow:Address=127.0.0.1",
+            "--OpenFlow:Port=0",
         };
         if (token is not null)
         {

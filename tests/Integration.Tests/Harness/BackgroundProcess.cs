@@ -100,7 +100,19 @@ internal sealed class BackgroundProcess : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 Sh.KillTree(_process);
-                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+
+                // WaitForExitAsync also waits for EOF on stdout/stderr, which never comes while an orphaned
+                // child still holds the pipes (a socat relay's per-connection fork outlives its parent's
+                // SIGTERM while its connection is open). The process itself is gone: wait briefly, then move on.
+                using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await _process.WaitForExitAsync(drain.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_process.HasExited)
+                {
+                    // Exited; only the pipes are still held open by an orphan.
+                }
             }
         }
 

@@ -1,0 +1,14 @@
+namespace Controller.Runtime;
+
+/// <summary>Which app programs a switch (configuration values of <c>Runtime:DefaultApp</c> and <c>Runtime:Apps</c>).</summary>
+public enum AppSelection
+{
+    /// <summary>br-tun when the bridge has a patch-int port or its datapath id is a host's in the store; otherwise the learning switch.</summary>
+    Auto,
+
+    /// <summary>Always the br-tun overlay pipeline.</summary>
+    BrTun,
+
+    /// <summary>Always the plain MAC-learning switch.</summary>
+    L2Learning,
+}

@@ -1,0 +1,30 @@
+using Apps.BrTun;
+
+namespace Controller.Runtime;
+
+/// <summary>Settings of the flow runtime (configuration section <c>Runtime</c>).</summary>
+public sealed class RuntimeOptions
+{
+    public const string SectionName = "Runtime";
+
+    /// <summary>The app of switches without an entry in <see cref="Apps"/>.</summary>
+    public AppSelection DefaultApp { get; set; } = AppSelection.Auto;
+
+    /// <summary>Per-switch app, keyed by datapath id (hex, as REST accepts it), e.g. <c>Runtime:Apps:0000000000000001=L2Learning</c>.</summary>
+    public Dictionary<string, AppSelection> Apps { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Neutron-style l2population on br-tun (proactive unicast, flooding only where the network is).</summary>
+    public L2PopulationMode L2Population { get; set; } = L2PopulationMode.Auto;
+
+    /// <summary>hard_timeout of the entries br-tun's learn action writes into table 20, in seconds.</summary>
+    public ushort LearnHardTimeout { get; set; } = 300;
+
+    /// <summary>How long a store or port change waits for more changes before the affected switches are recomputed.</summary>
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>First delay before a full resync after a failed batch (doubles per failure up to 30 s).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>idle_timeout of the learning switch's reactive flows, seconds (0: never, as simple_switch_13).</summary>
+    public ushort L2FlowIdleTimeout { get; set; }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Apps.BrTun;
+using Apps.Flows;
+using Controller.Metrics;
+using Controller.OpenFlow;
+using Controller.Reconcile;
+using Controller.Runtime;
+using Controller.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenFlow;
+using OpenFlow.Actions;
+using OpenFlow.Messages;
+using OpenFlow.Oxm;
+using OpenFlow.Protocol;
+
+namespace Controller.Tests.Runtime;
+
+/// <summary>The flow runtime against fake switches and an in-memory store: app choice, read-back, resync, PACKET_IN, swap.</summary>
+[TestFixture]
+public sealed class FlowRuntimeTests
+{
+    private const ulong BrTunDpid = 0xb1;
+    private const ulong PlainDpid = 0x51;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private ServiceProvider _services = null!;
+    private TenantStore _store = null!;
+    private FakeSwitchEvents _events = null!;
+    private FlowRuntime _runtime = null!;
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _store = TenantStore.Open(new MemoryStream());
+        _events = new FakeSwitchEvents();
+        _runtime = new FlowRuntime(
+            _events,
+            _store,
+            new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()),
+            Options.Create(new RuntimeOptions { Debounce = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.FromMilliseconds(20) }),
+            NullLogger<FlowRuntime>.Instance,
+            NullLogger<SwitchReconciler>.Instance);
+        await _runtime.StartAsync(CancellationToken.None);
+        await Until(() => _events.Subscribers == 1, "the runtime to subscribe");
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        await _runtime.StopAsync(CancellationToken.None);
+        _runtime.Dispose();
+        _store.Dispose();
+        await _services.DisposeAsync();
+    }
+
+    [Test]
+    public async Task BrTunBridge_OnConnect_ReadsBackAndSendsOnlyTheMissingFlow()
+    {
+        var conn = BrTunSwitch();
+        var desired = new BrTunPipeline().ComputeDesired(_store.Current, new SwitchSnapshot(BrTunDpid, conn.Ports.Select(p => new SwitchPort(p.PortNo, p.Name, p.HwAddr))))
+            .OrderBy(f => f, FlowOrder.Instance).ToList();
+        conn.Installed.AddRange(desired.Skip(1).Select(AsStats));
+
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(BrTunDpid), "the switch to be in sync");
+
+        var batch = conn.Batches.Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(batch.OfType<FlowMod>().Single().Command, Is.EqualTo(FlowModCommand.Add));
+            Assert.That(_runtime.AppName(BrTunDpid), Is.EqualTo("br-tun"));
+            Assert.That(_runtime.Flows(BrTunDpid)!.Desired, Has.Count.EqualTo(desired.Count));
+            Assert.That(_runtime.Flows(BrTunDpid)!.LastReconcile!.Added, Is.EqualTo(1));
+            Assert.That(_runtime.Flows(BrTunDpid)!.LastReconcile!.Unchanged, Is.EqualTo(desired.Count - 1));
+        }
+    }
+
+    [Test]
+    public async Task ErrorForABatch_TriggersAFullResync()
+    {
+        var conn = BrTunSwitch();
+        conn.NextBatchErrors = [ErrorMessage.For(ErrorType.FlowModFailed, 0, 1, [])];
+
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(BrTunDpid), "the switch to be in sync after the retry");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(conn.Batches, Has.Count.EqualTo(2), "the rejected batch, then the resync's");
+            Assert.That(conn.Dumps, Is.EqualTo(2), "the switch was read back again after the error");
+        }
+    }
+
+    [Test]
+    public async Task PlainBridge_RunsTheLearningSwitch_AndAnswersPacketIns()
+    {
+        var conn = new FakeConnection(PlainDpid, (1, "s1-eth1"), (2, "s1-eth2"));
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(PlainDpid), "the table-miss flow");
+
+        _events.Publish(new SwitchPacketIn(conn.DatapathId, conn, PacketIn(1, src: 0x0a, dst: 0x0b)));
+        await Until(() => conn.Sent.Count == 1, "the flood");
+        _events.Publish(new SwitchPacketIn(conn.DatapathId, conn, PacketIn(2, src: 0x0b, dst: 0x0a)));
+        await Until(() => conn.Sent.Count == 3, "the flow and the packet-out");
+
+        var sent = conn.Sent.ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_runtime.AppName(PlainDpid), Is.EqualTo("l2-learning"));
+            Assert.That(((OutputAction)((PacketOut)sent[0]).Actions.Single()).Port, Is.EqualTo(OfpPort.Flood), "unknown destination is flooded");
+            Assert.That(((FlowMod)sent[1]).Match.ToCanonicalOrder(), Is.EqualTo(Match.Canonical(Oxm.InPort(2), Oxm.EthDst(new MacAddress(0x0a)), Oxm.EthSrc(new MacAddress(0x0b)))));
+            Assert.That(((OutputAction)((PacketOut)sent[2]).Actions.Single()).Port, Is.EqualTo(1u), "known destination: its port");
+        }
+    }
+
+    [Test]
+    public async Task DeclaringTheDatapathAsAHost_SwapsTheLearningSwitchForBrTun()
+    {
+        var conn = new FakeConnection(PlainDpid, (1, "vxlan-c0a84d02"));
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(PlainDpid), "the learning switch");
+
+        _store.CreateHost(new NewHost("hv1", PlainDpid, IPAddress.Parse("192.168.77.1")));
+        await Until(() => _runtime.AppName(PlainDpid) == "br-tun" && _runtime.IsInSync(PlainDpid), "the swap to br-tun");
+
+        var cleanup = conn.Batches.SelectMany(b => b).OfType<FlowMod>().Single(f => f.Command == FlowModCommand.Delete);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(cleanup.Cookie, Is.EqualTo(AppId.L2Learning.Cookie()), "the learning switch's flows are deleted by cookie");
+            Assert.That(cleanup.CookieMask, Is.EqualTo(global::OpenFlow.Cookie.AppMask));
+            Assert.That(cleanup.TableId, Is.EqualTo(OfpConstants.AllTables));
+        }
+    }
+
+    [Test]
+    public async Task Disconnect_StopsProgrammingTheSwitch()
+    {
+        var conn = BrTunSwitch();
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(BrTunDpid), "the switch to be in sync");
+
+        _events.Publish(new SwitchDisconnected(conn.DatapathId, conn));
+        await Until(() => _runtime.FindReconciler(BrTunDpid) is null, "the reconciler to stop");
+
+        Assert.That(_runtime.Flows(BrTunDpid), Is.Null);
+    }
+
+    [Test]
+    public void Choose_FollowsConfigurationThenPatchIntThenTheStore()
+    {
+        var withPatch = new SwitchSnapshot(1, [new SwitchPort(1, "patch-int", default)]);
+        var plain = new SwitchSnapshot(2, [new SwitchPort(1, "eth1", default)]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_runtime.Choose(_store.Current, withPatch), Is.EqualTo(AppSelection.BrTun));
+            Assert.That(_runtime.Choose(_store.Current, plain), Is.EqualTo(AppSelection.L2Learning));
+        }
+
+        var options = new RuntimeOptions();
+        options.Apps["0000000000000001"] = AppSelection.L2Learning;
+        using var configured = new FlowRuntime(
+            _events, _store, new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()), Options.Create(options), NullLogger<FlowRuntime>.Instance, NullLogger<SwitchReconciler>.Instance);
+        Assert.That(configured.Choose(_store.Current, withPatch), Is.EqualTo(AppSelection.L2Learning), "Runtime:Apps wins");
+    }
+
+    private static FakeConnection BrTunSwitch() => new(BrTunDpid, (1, "patch-int"), (2, "vxlan-c0a84d02"));
+
+    private static FlowStats AsStats(FlowEntry f) => new()
+    {
+        TableId = f.TableId,
+        Priority = f.Priority,
+        Cookie = f.Cookie,
+        Match = f.Match,
+        Instructions = f.Instructions,
+        IdleTimeout = f.IdleTimeout,
+        HardTimeout = f.HardTimeout,
+        Flags = f.Flags,
+    };
+
+    private static PacketIn PacketIn(uint inPort, ulong src, ulong dst)
+    {
+        var frame = new byte[60];
+        new MacAddress(dst).Write(frame);
+        new MacAddress(src).Write(frame.AsSpan(6));
+        frame[12] = 0x08;
+        return new PacketIn { Match = Match.Canonical(Oxm.InPort(inPort)), Data = new Octets(frame), TotalLen = (ushort)frame.Length };
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
