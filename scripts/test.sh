@@ -33,21 +33,33 @@ if [ "$build_rc" != 0 ]; then
   exit 1
 fi
 
-dotnet test Controller.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" 2>&1 \
-  | grep -vE '^\s*$' | grep -vE '^\s+Passed ' 
-test_rc=${PIPESTATUS[0]}
+# One run per test project, each with its own results directory: TRX names are timestamps, and two
+# projects finishing in the same second would otherwise overwrite each other's counts.
+test_rc=0
+for proj in tests/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  dotnet test "$proj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results/$name" "$@" 2>&1 \
+    | grep -vE '^\s*$' | grep -vE '^\s+Passed '
+  rc=${PIPESTATUS[0]}
+  [ "$rc" != 0 ] && test_rc=$rc
+done
 
-python3 - "$results" "$test_rc" <<'PY'
+python3 - "$results" "$test_rc" "$(ls tests/*/*.csproj | wc -l)" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
-files = glob.glob(sys.argv[1] + "/*.trx")
+files = glob.glob(sys.argv[1] + "/*/*.trx")
 for f in files:
     c = ET.parse(f).getroot().find(".//{*}ResultSummary/{*}Counters")
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0)) + int(c.get("inconclusive", 0))
 rc = int(sys.argv[2])
+missing = int(sys.argv[3]) - len(files)
+if missing > 0:
+    print(f"{missing} test project(s) left no results")
+    failed += missing
 if rc != 0 and failed == 0:
     failed = 1  # the runner failed without a failing test (crash, abort): count it, never hide it
 line = f"{passed} passed, {failed} failed"
