@@ -186,7 +186,7 @@ internal static class ApiEndpoints
 
     private static void MapSwitches(RouteGroupBuilder g)
     {
-        g.MapGet("", (ISwitchDirectory d, TenantStore s) => TypedResults.Ok(d.List().Select(x => x.ToResponse(s)).ToList()))
+        g.MapGet("", (ISwitchDirectory d, TenantStore s) => TypedResults.Ok(d.List().ToResponses(s)))
             .WithName("ListSwitches");
         g.MapGet("/{dpid}", (string dpid, ISwitchDirectory d, TenantStore s) =>
                 TypedResults.Ok((d.Find(RouteDatapathId(dpid)) ?? throw new EntityNotFoundException("switch", dpid)).ToResponse(s)))
