@@ -22,6 +22,7 @@ internal static class ApiEndpoints
         MapNetworks(api.MapGroup("/networks").WithTags("networks"));
         MapHosts(api.MapGroup("/hosts").WithTags("hosts"));
         MapPorts(api.MapGroup("/ports").WithTags("ports"));
+        MapTunnelPorts(api.MapGroup("/tunnel-ports").WithTags("tunnel-ports"));
         MapSwitches(api.MapGroup("/switches").WithTags("switches"));
         return app;
     }
@@ -182,6 +183,50 @@ internal static class ApiEndpoints
                 return TypedResults.NoContent();
             })
             .WithName("DeletePort");
+    }
+
+    private static void MapTunnelPorts(RouteGroupBuilder g)
+    {
+        g.MapGet("", (string? hostId, TenantStore s) =>
+                TypedResults.Ok(s.ListTunnelPorts(hostId).Select(t => t.ToResponse(s)).ToList()))
+            .WithName("ListTunnelPorts");
+        g.MapGet("/{id}", (string id, TenantStore s) =>
+                TypedResults.Ok((s.FindTunnelPort(id) ?? throw new EntityNotFoundException("tunnel port", id)).ToResponse(s)))
+            .WithName("GetTunnelPort");
+        g.MapPost("", (TunnelPortRequest body, TenantStore s) =>
+            {
+                var errors = new RequestErrors();
+                if (string.IsNullOrWhiteSpace(body.HostId))
+                {
+                    errors.Add("hostId", "hostId is required.");
+                }
+
+                if (string.IsNullOrWhiteSpace(body.RemoteHostId))
+                {
+                    errors.Add("remoteHostId", "remoteHostId is required.");
+                }
+
+                if (body.PortName is null)
+                {
+                    errors.Add("portName", "portName is required (the OVS interface name on the host's br-tun).");
+                }
+
+                errors.ThrowIfAny();
+                var t = s.CreateTunnelPort(new NewTunnelPort(
+                    body.HostId!,
+                    body.PortName!,
+                    body.RemoteHostId!,
+                    body.TunnelType ?? TunnelType.Vxlan)).ToResponse(s);
+                return TypedResults.Created($"/api/v1/tunnel-ports/{t.Id}", t);
+            })
+            .WithName("CreateTunnelPort")
+            .WithDescription("Declares where a br-tun port leads when its name does not follow the Neutron convention (vxlan-<hex IPv4>).");
+        g.MapDelete("/{id}", (string id, TenantStore s) =>
+            {
+                s.DeleteTunnelPort(id);
+                return TypedResults.NoContent();
+            })
+            .WithName("DeleteTunnelPort");
     }
 
     private static void MapSwitches(RouteGroupBuilder g)

@@ -34,6 +34,21 @@ internal static class ResponseMapping
             host?.TunnelIp.ToString());
     }
 
+    public static TunnelPortResponse ToResponse(this TunnelPortInfo t, TenantStore store)
+    {
+        var host = store.FindHost(t.HostId);
+        var remote = store.FindHost(t.RemoteHostId);
+        return new TunnelPortResponse(
+            t.Id,
+            t.HostId,
+            t.PortName,
+            t.RemoteHostId,
+            t.TunnelType,
+            host?.Name,
+            remote?.Name,
+            remote?.TunnelIp.ToString());
+    }
+
     public static SwitchResponse ToResponse(this SwitchInfo s, TenantStore store) =>
         s.ToResponse(store.FindHostByDatapathId(s.DatapathId)?.Id);
 

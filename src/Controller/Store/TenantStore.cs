@@ -9,12 +9,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Controller.Store;
 
 /// <summary>
-/// The tenant store: tenants, networks, hosts, ports and the per-host local VLANs, kept in one LiteDB file.
+/// The tenant store: tenants, networks, hosts, ports, tunnel-port declarations and the per-host local VLANs,
+/// kept in one LiteDB file.
 /// </summary>
 /// <remarks>
 /// <para>Writes are serialised by one lock and each runs inside one LiteDB transaction: a write that throws
 /// rolls back and leaves nothing behind. Reads go straight to LiteDB, which shows only committed data.</para>
-/// <para>After every committed write that changes networks, hosts, ports or local VLANs the store builds the
+/// <para>After every committed write that changes networks, hosts, ports, tunnel ports or local VLANs the store builds the
 /// next <see cref="NetworkSnapshot"/> (version + 1) and publishes it three ways, in this order, still under the
 /// write lock so that every observer sees versions in order:
 /// <see cref="Current"/> is replaced; every reader from <see cref="Subscribe"/> receives it (a reader holds at
@@ -27,6 +28,9 @@ public sealed class TenantStore : IDisposable
 {
     public const uint MaxSegmentId = 0xFF_FFFF;
     public const int MaxNameLength = 100;
+
+    /// <summary>Longest OVS interface name: Linux IFNAMSIZ (16) less the terminating NUL.</summary>
+    public const int MaxPortNameLength = 15;
     private const ulong MaxMac = 0xFFFF_FFFF_FFFF;
 
     private readonly LiteDatabase _db;
@@ -35,6 +39,7 @@ public sealed class TenantStore : IDisposable
     private readonly ILiteCollection<NetworkDocument> _networks;
     private readonly ILiteCollection<HostDocument> _hosts;
     private readonly ILiteCollection<PortDocument> _ports;
+    private readonly ILiteCollection<TunnelPortDocument> _tunnelPorts;
     private readonly ILiteCollection<LocalVlanDocument> _vlans;
     private readonly ILiteCollection<VlanPoolDocument> _pools;
     private readonly Lock _gate = new();
@@ -50,6 +55,7 @@ public sealed class TenantStore : IDisposable
         _networks = db.GetCollection<NetworkDocument>("networks");
         _hosts = db.GetCollection<HostDocument>("hosts");
         _ports = db.GetCollection<PortDocument>("ports");
+        _tunnelPorts = db.GetCollection<TunnelPortDocument>("tunnelports");
         _vlans = db.GetCollection<LocalVlanDocument>("localvlans");
         _pools = db.GetCollection<VlanPoolDocument>("vlanpools");
 
@@ -64,6 +70,9 @@ public sealed class TenantStore : IDisposable
         _ports.EnsureIndex(x => x.NetworkId);
         _ports.EnsureIndex(x => x.HostId);
         _ports.EnsureIndex(x => x.NetworkAndMac, unique: true);
+        _tunnelPorts.EnsureIndex(x => x.HostId);
+        _tunnelPorts.EnsureIndex(x => x.RemoteHostId);
+        _tunnelPorts.EnsureIndex(x => x.HostAndPortName, unique: true);
         _vlans.EnsureIndex(x => x.HostId);
         _vlans.EnsureIndex(x => x.NetworkId);
 
@@ -362,7 +371,10 @@ public sealed class TenantStore : IDisposable
         },
         (snap, updated) => snap with { Hosts = Replace(snap.Hosts, x => x.Id == id, updated) });
 
-    /// <summary>Deletes a host; refused with <see cref="DeleteRefusedException"/> while it has ports.</summary>
+    /// <summary>
+    /// Deletes a host; refused with <see cref="DeleteRefusedException"/> while it has ports or is either end of
+    /// a tunnel-port declaration.
+    /// </summary>
     public void DeleteHost(string id) => Write(
         () =>
         {
@@ -371,6 +383,13 @@ public sealed class TenantStore : IDisposable
             if (count > 0)
             {
                 throw new DeleteRefusedException($"Host '{id}' still has {count} port(s); delete them first.");
+            }
+
+            var tunnels = _tunnelPorts.Count(x => x.HostId == id || x.RemoteHostId == id);
+            if (tunnels > 0)
+            {
+                throw new DeleteRefusedException(
+                    $"Host '{id}' is an end of {tunnels} tunnel-port declaration(s); delete them first.");
             }
 
             _hosts.Delete(id);
@@ -529,6 +548,77 @@ public sealed class TenantStore : IDisposable
             });
     }
 
+    // ---------------------------------------------------------------- tunnel ports
+
+    public IReadOnlyList<TunnelPortInfo> ListTunnelPorts(string? hostId = null) =>
+        [.. (hostId is null ? _tunnelPorts.FindAll() : _tunnelPorts.Find(x => x.HostId == hostId)).Select(ToInfo)];
+
+    public TunnelPortInfo? FindTunnelPort(string id) => _tunnelPorts.FindById(id) is { } d ? ToInfo(d) : null;
+
+    /// <summary>
+    /// Declares that br-tun port <see cref="NewTunnelPort.PortName"/> on host <see cref="NewTunnelPort.HostId"/>
+    /// is a tunnel to <see cref="NewTunnelPort.RemoteHostId"/>, for ports whose names do not follow the Neutron
+    /// convention. Both hosts must exist and differ; the port name (a Linux interface name, 1..15 characters)
+    /// is unique per host.
+    /// </summary>
+    public TunnelPortInfo CreateTunnelPort(NewTunnelPort spec) => Write(
+        () =>
+        {
+            ArgumentNullException.ThrowIfNull(spec);
+            var errors = new Dictionary<string, string[]>();
+            TryPortName(spec.PortName, errors);
+            if (!Enum.IsDefined(spec.TunnelType))
+            {
+                errors["tunnelType"] = ["tunnelType must be vxlan or gre."];
+            }
+
+            if (spec.HostId == spec.RemoteHostId)
+            {
+                errors["remoteHostId"] = ["remoteHostId must differ from hostId: a tunnel leads to another host."];
+            }
+
+            ThrowIfAny(errors);
+            _ = _hosts.FindById(spec.HostId) ?? throw new UnknownReferenceException("hostId", "host", spec.HostId);
+            _ = _hosts.FindById(spec.RemoteHostId) ?? throw new UnknownReferenceException("remoteHostId", "host", spec.RemoteHostId);
+            var key = TunnelPortDocument.KeyOf(spec.HostId, spec.PortName);
+            if (_tunnelPorts.FindOne(x => x.HostAndPortName == key) is { } clash)
+            {
+                throw new StoreConflictException(
+                    $"Host '{spec.HostId}' already has a tunnel port named '{spec.PortName}' (declaration '{clash.Id}').", "portName");
+            }
+
+            var doc = new TunnelPortDocument
+            {
+                Id = NewId(),
+                HostId = spec.HostId,
+                PortName = spec.PortName,
+                RemoteHostId = spec.RemoteHostId,
+                TunnelType = spec.TunnelType.ToString(),
+                HostAndPortName = key,
+            };
+            _tunnelPorts.Insert(doc);
+            Fault("CreateTunnelPort:Inserted");
+            return ToInfo(doc);
+        },
+        (snap, created) => snap with { TunnelPorts = snap.TunnelPorts.Add(created.ToDeclaration()) });
+
+    public void DeleteTunnelPort(string id)
+    {
+        TunnelPortDocument? deleted = null;
+        Write(
+            () =>
+            {
+                deleted = _tunnelPorts.FindById(id) ?? throw new EntityNotFoundException("tunnel port", id);
+                _tunnelPorts.Delete(id);
+                Fault("DeleteTunnelPort:Deleted");
+                return 0;
+            },
+            (snap, _) => snap with
+            {
+                TunnelPorts = Remove(snap.TunnelPorts, d => d.OnHostId == deleted!.HostId && d.PortName == deleted.PortName),
+            });
+    }
+
     // ---------------------------------------------------------------- local VLANs
 
     public IReadOnlyList<LocalVlan> ListLocalVlans() => [.. _vlans.FindAll().Select(ToInfo)];
@@ -543,7 +633,10 @@ public sealed class TenantStore : IDisposable
         [.. _networks.FindAll().Select(d => ToDetails(d).Network)],
         [.. _hosts.FindAll().Select(ToInfo)],
         [.. _ports.FindAll().Select(ToInfo)],
-        [.. _vlans.FindAll().Select(ToInfo)]);
+        [.. _vlans.FindAll().Select(ToInfo)])
+    {
+        TunnelPorts = [.. _tunnelPorts.FindAll().Select(d => ToInfo(d).ToDeclaration())],
+    };
 
     public void Dispose()
     {
@@ -765,6 +858,23 @@ public sealed class TenantStore : IDisposable
         }
     }
 
+    /// <summary>Linux interface name rules (dev_valid_name): 1..15 characters, not "." or "..", no '/', ':' or whitespace.</summary>
+    private static void TryPortName(string? name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            errors["portName"] = ["portName is required."];
+        }
+        else if (name.Length > MaxPortNameLength)
+        {
+            errors["portName"] = [$"portName must be at most {MaxPortNameLength} characters (an OVS interface name); got {name.Length}."];
+        }
+        else if (name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors["portName"] = [$"portName must be a valid interface name (no '/', ':', whitespace or control characters; not '.' or '..'); got '{name}'."];
+        }
+    }
+
     private static void TryMac(ulong mac, Dictionary<string, string[]> errors)
     {
         if (mac > MaxMac)
@@ -848,6 +958,9 @@ public sealed class TenantStore : IDisposable
 
     private static PortInfo ToInfo(PortDocument d) =>
         new(d.Id, d.NetworkId, d.HostId, unchecked((ulong)d.Mac), d.Ip is null ? null : IPAddress.Parse(d.Ip), d.Name);
+
+    private static TunnelPortInfo ToInfo(TunnelPortDocument d) =>
+        new(d.Id, d.HostId, d.PortName, d.RemoteHostId, Enum.Parse<TunnelType>(d.TunnelType));
 
     private static LocalVlan ToInfo(LocalVlanDocument d) => new(d.HostId, d.NetworkId, (ushort)d.Vlan);
 }
