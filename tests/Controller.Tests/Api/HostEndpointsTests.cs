@@ -36,6 +36,8 @@ public sealed class HostEndpointsTests
             ["/api/v1/hosts/{id}"] = ["get", "put", "patch", "delete"],
             ["/api/v1/ports"] = ["get", "post"],
             ["/api/v1/ports/{id}"] = ["get", "patch", "delete"],
+            ["/api/v1/tunnel-ports"] = ["get", "post"],
+            ["/api/v1/tunnel-ports/{id}"] = ["get", "delete"],
             ["/api/v1/switches"] = ["get"],
             ["/api/v1/switches/{dpid}"] = ["get"],
             ["/api/v1/switches/{dpid}/flows"] = ["get"],

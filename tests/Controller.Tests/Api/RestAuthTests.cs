@@ -53,10 +53,35 @@ public sealed class RestAuthTests
         Assert.That((await authorized.DeleteAsync($"/api/v1/tenants/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
     }
 
+    [Test]
+    public async Task Tunnel_port_writes_need_the_token()
+    {
+        using var authorized = _host.AuthorizedClient(Token);
+        var hosts = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var h = await authorized.PostAsJsonAsync("/api/v1/hosts", new { name = "tp-" + Guid.NewGuid().ToString("n"), datapathId = $"{0x9100 + i:x}", tunnelIp = $"192.0.2.{200 + i}" });
+            Assert.That(h.StatusCode, Is.EqualTo(HttpStatusCode.Created), await h.Content.ReadAsStringAsync());
+            hosts.Add((await h.Content.ReadFromJsonAsync<TenantDto>())!.Id);
+        }
+
+        var before = await ListingAsync();
+        var body = new { hostId = hosts[0], portName = "tun-auth", remoteHostId = hosts[1] };
+        await Problem.AssertAsync(await _host.Client.PostAsJsonAsync("/api/v1/tunnel-ports", body), HttpStatusCode.Unauthorized);
+        Assert.That(await ListingAsync(), Is.EqualTo(before));
+
+        var created = await authorized.PostAsJsonAsync("/api/v1/tunnel-ports", body);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<TenantDto>())!.Id;
+        Assert.That((await _host.Client.GetAsync($"/api/v1/tunnel-ports/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "reads need no token");
+        await Problem.AssertAsync(await _host.Client.DeleteAsync($"/api/v1/tunnel-ports/{id}"), HttpStatusCode.Unauthorized);
+        Assert.That((await authorized.DeleteAsync($"/api/v1/tunnel-ports/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
     private async Task<string> ListingAsync()
     {
         var sb = new StringBuilder();
-        foreach (var kind in new[] { "tenants", "networks", "hosts", "ports" })
+        foreach (var kind in new[] { "tenants", "networks", "hosts", "ports", "tunnel-ports" })
         {
             var r = await _host.Client.GetAsync($"/api/v1/{kind}");
             Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.OK), "reads need no token");
