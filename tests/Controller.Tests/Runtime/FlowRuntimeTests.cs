@@ -137,6 +137,34 @@ public sealed class FlowRuntimeTests
     }
 
     [Test]
+    public async Task DeclaringATunnelPort_ReprogramsTheSwitch_WithFlowsTowardTheDeclaredHost()
+    {
+        var h1 = _store.CreateHost(new NewHost("hv1", BrTunDpid, IPAddress.Parse("192.168.77.1"))).Id;
+        var h2 = _store.CreateHost(new NewHost("hv2", 0xb2, IPAddress.Parse("192.168.77.2"))).Id;
+        var tenant = _store.CreateTenant("acme").Id;
+        var network = _store.CreateNetwork(new NewNetwork(tenant, "web", Apps.Model.TunnelType.Vxlan, 0x64)).Network.Id;
+        _store.CreatePort(new NewPort(network, h1, 0x02_00_00_00_00_01));
+        _store.CreatePort(new NewPort(network, h2, 0x02_00_00_00_00_02));
+        var conn = new FakeConnection(BrTunDpid, (1, "patch-int"), (5, "to-rack-b"));
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(BrTunDpid), "the switch to be in sync");
+        Assert.That(_runtime.Flows(BrTunDpid)!.Desired, Has.None.Contains("in_port=5"), "an undeclared non-Neutron name leads nowhere");
+
+        _store.CreateTunnelPort(new NewTunnelPort(h1, "to-rack-b", h2, Apps.Model.TunnelType.Vxlan));
+        await Until(
+            () => _runtime.IsInSync(BrTunDpid) && _runtime.Flows(BrTunDpid)!.Desired.Any(f => f.Contains("in_port=5", StringComparison.Ordinal)),
+            "the declaration to reach the switch");
+
+        var desired = _runtime.Flows(BrTunDpid)!.Desired;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(desired, Has.Some.Contains("table=0, priority=1, in_port=5 actions=goto_table:2"));
+            Assert.That(desired.Where(f => f.Contains("table=21", StringComparison.Ordinal)), Has.Some.Contains("output:5"));
+            Assert.That(conn.Batches.SelectMany(b => b).OfType<FlowMod>().Any(f => f.TableId == 0 && f.Match.ToCanonicalOrder().Equals(Match.Canonical(Oxm.InPort(5)))), Is.True, "sent to the switch");
+        }
+    }
+
+    [Test]
     public async Task Disconnect_StopsProgrammingTheSwitch()
     {
         var conn = BrTunSwitch();
