@@ -97,6 +97,7 @@ public sealed class ControllerMetrics : IDisposable
             new(s.Hosts.Length, new KeyValuePair<string, object?>("kind", "hosts")),
             new(s.Ports.Length, new KeyValuePair<string, object?>("kind", "ports")),
             new(s.LocalVlans.Length, new KeyValuePair<string, object?>("kind", "local_vlans")),
+            new(s.TunnelPorts.Length, new KeyValuePair<string, object?>("kind", "tunnel_ports")),
         ];
     }
 }

@@ -56,6 +56,8 @@ public sealed class TunnelPortEndpointsTests
             Assert.That(store.Current.TunnelPorts, Does.Contain(new TunnelPortDeclaration("to-rack-a", h1.Id, TunnelType.Vxlan, h2.Id)));
         }
 
+        var metrics = await Http.GetStringAsync("/metrics");
+        Assert.That(metrics, Does.Contain($"ofcontroller_store_entities{{kind=\"tunnel_ports\"}} {store.Current.TunnelPorts.Length}"));
         Assert.That((await Json(await Http.GetAsync($"/api/v1/tunnel-ports/{id}"))).GetProperty("portName").GetString(), Is.EqualTo("to-rack-b"));
         var onH1 = await Json(await Http.GetAsync($"/api/v1/tunnel-ports?hostId={h1.Id}"));
         Assert.That(onH1.EnumerateArray().Select(x => x.GetProperty("id").GetString()), Is.EqualTo(new[] { id }));
