@@ -67,16 +67,25 @@ internal static partial class StaleResources
                 .Where(n => n.Length >= 5 && (n[0] is 'h' or 'v' or 'u') && n.AsSpan(1, 4).SequenceEqual(prefix))
                 .ToList()
             : [];
+        var killed = new List<int>();
         foreach (var ns in namespaces)
         {
             var pids = await Sh.RunAsync(["ip", "netns", "pids", ns], check: false).ConfigureAwait(false);
             foreach (var p in pids.StdoutLines)
             {
                 await Sh.RunAsync(["kill", "-s", "KILL", p], check: false).ConfigureAwait(false);
+                if (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    killed.Add(pid);
+                }
             }
 
             await Sh.RunAsync(["ip", "netns", "del", ns], check: false).ConfigureAwait(false);
         }
+
+        // SIGKILL is delivered asynchronously: on a loaded machine a daemon can still be listed for a
+        // moment, so wait until every killed process is really gone before calling the reap done.
+        await Poll.UntilAsync(() => killed.All(p => !IsRunning(p)), TimeSpan.FromSeconds(10), "reaped processes to exit").ConfigureAwait(false);
 
         try
         {
@@ -85,6 +94,20 @@ internal static partial class StaleResources
         catch (IOException)
         {
             // Another process reaped it at the same time.
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X");
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
