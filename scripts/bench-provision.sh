@@ -2,7 +2,7 @@
 # Provisioning benchmark: how long until a REST change is on the switches, and what a controller restart
 # costs a switch that already holds its flows. Prints one markdown table with machine info.
 #
-#   ./scripts/bench-provision.sh [--runs N] [--switches N] [--flows N] [--skip-emu] [--skip-real] [--debounce-ms MS]
+#   ./scripts/bench-provision.sh [--runs N] [--switches N] [--flows N] [--restarts N] [--skip-emu] [--skip-real] [--debounce-ms MS]
 #
 #  1. two real hosts (namespace + own Open vSwitch each, br-int/br-tun/br-phy, vxlan-<hex> tunnel ports,
 #     br-tun through a socat relay, as scripts/demo.sh): per run a new network with a port on host 1,
@@ -23,6 +23,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS=10
+RESTARTS=3
 SWITCHES=100
 FLOWS=10000
 DO_EMU=1
@@ -33,6 +34,7 @@ while [[ $# -gt 0 ]]; do
         --runs) RUNS="$2"; shift ;;
         --switches) SWITCHES="$2"; shift ;;
         --flows) FLOWS="$2"; shift ;;
+        --restarts) RESTARTS="$2"; shift ;;
         --skip-emu) DO_EMU=0 ;;
         --skip-real) DO_REAL=0 ;;
         --debounce-ms) CONTROLLER_ARGS+=("--Runtime:Debounce=00:00:00.$(printf '%03d' "$2")"); shift ;;
@@ -140,7 +142,7 @@ if [[ $DO_EMU -eq 1 ]]; then
     stop_controller
 fi
 
-ADD_JSON=""; FILL_JSON=""; REC_JSON=""; SNOOP_FLOW_MODS="n/a"; OVS_RESTARTED="n/a"; OVS_TOTAL="n/a"
+ADD_JSON=""; FILL_JSON=""; REC_ALL=""; SNOOP_FLOW_MODS="n/a"; OVS_RESTARTED="n/a"; OVS_TOTAL="n/a"
 if [[ $DO_REAL -eq 1 ]]; then
     log "part 1: two real Open vSwitch hosts"
     start_controller "$WORK/real.db"
@@ -200,12 +202,16 @@ if [[ $DO_REAL -eq 1 ]]; then
     ovs 1 timeout 300 ovs-ofctl -O OpenFlow13 snoop br-tun >"$WORK/snoop.txt" 2>&1 &
     echo $! >"$WORK/snoop.pid"
     sleep 0.5   # snoop attaches asynchronously; it only needs to be there before the restart below
-    stop_controller
     BEFORE_RESTART=$(date +%s.%N)
-    sleep 1     # OVS notices the lost connection and backs off; the flows stay (fail_mode=secure)
-    start_controller "$WORK/real.db"
-    REC_JSON="$(driver 180 reconnect --api "$API" --dpid "${DPID[1]}" --ovs "$WORK/h1")"
-    log "$REC_JSON"
+    REC_ALL="[]"
+    for r in $(seq "$RESTARTS"); do
+        stop_controller
+        sleep 1     # OVS notices the lost connection and backs off; the flows stay (fail_mode=secure)
+        start_controller "$WORK/real.db"
+        REC_JSON="$(driver 180 reconnect --api "$API" --dpid "${DPID[1]}" --ovs "$WORK/h1")"
+        log "restart $r: $REC_JSON"
+        REC_ALL="$(jq -c --argjson x "$REC_JSON" '. + [$x]' <<<"$REC_ALL")"
+    done
     sleep 1
     stop_pidfile "$WORK/snoop.pid"
     SNOOP_FLOW_MODS="$(grep -c 'OFPT_FLOW_MOD' "$WORK/snoop.txt" || true)"
@@ -213,7 +219,7 @@ if [[ $DO_REAL -eq 1 ]]; then
     ELAPSED=$(python3 -c "import time; print(time.time() - $BEFORE_RESTART)")
     # Flows OVS (re)created after the restart have a smaller duration than the time since then.
     read -r OVS_RESTARTED OVS_TOTAL < <(ovs 1 ovs-ofctl -O OpenFlow13 dump-flows br-tun \
-        | awk -v e="$ELAPSED" '/cookie=0xb70/ && !/0xb70ffffffffffff/ { t++; match($0, /duration=[0-9.]+s/); d = substr($0, RSTART + 9, RLENGTH - 10) + 0; if (d < e) r++ } END { print r + 0, t + 0 }')
+        | awk -v e="$ELAPSED" '/^ *cookie=0xb70/ && !/^ *cookie=0xb70ffffffffffff/ { t++; match($0, /duration=[0-9.]+s/); d = substr($0, RSTART + 9, RLENGTH - 10) + 0; if (d < e) r++ } END { print r + 0, t + 0 }')
 fi
 
 # ---------------------------------------------------------------------------------------------------
@@ -235,16 +241,21 @@ if [[ -n "$ADD_JSON" ]]; then
 fi
 if [[ -n "$EMU_JSON" ]]; then
     echo "| 2. $(j "$EMU_JSON" .switches) emulated br-tun switches: port POST -> last switch's BARRIER_REPLY after the new MAC's FLOW_MOD, ms | $(j "$EMU_JSON" .confirm_ms.n) | $(f1 "$EMU_JSON" .confirm_ms.min) | $(f1 "$EMU_JSON" .confirm_ms.median) | $(f1 "$EMU_JSON" .confirm_ms.max) |"
+    echo "| 2. same, first switch's BARRIER_REPLY, ms | $(j "$EMU_JSON" .first_switch_ms.n) | $(f1 "$EMU_JSON" .first_switch_ms.min) | $(f1 "$EMU_JSON" .first_switch_ms.median) | $(f1 "$EMU_JSON" .first_switch_ms.max) |"
+    echo "| 2. same, median switch's BARRIER_REPLY, ms | $(j "$EMU_JSON" .median_switch_ms.n) | $(f1 "$EMU_JSON" .median_switch_ms.min) | $(f1 "$EMU_JSON" .median_switch_ms.median) | $(f1 "$EMU_JSON" .median_switch_ms.max) |"
     echo "| 2. switches that got the new MAC per run | $(j "$EMU_JSON" .switches_confirmed.n) | $(j "$EMU_JSON" .switches_confirmed.min) | $(j "$EMU_JSON" .switches_confirmed.median) | $(j "$EMU_JSON" .switches_confirmed.max) |"
 fi
-if [[ -n "$REC_JSON" ]]; then
-    echo "| 3. real OVS with $(j "$FILL_JSON" .installed) installed flows ($(j "$FILL_JSON" .ovs_flows) in \`dump-flows\`): controller restart, switch connect -> lastReconcile appears (REST, wall), ms | 1 | | $(f1 "$REC_JSON" .wall_connect_to_reconcile_ms) | |"
-    echo "| 3. same, connectedSince -> lastReconcile.at (controller clock), ms | 1 | | $(f1 "$REC_JSON" .server_connect_to_reconcile_at_ms) | |"
-    echo "| 3. lastReconcile.durationMs | 1 | | $(f1 "$REC_JSON" .reconcile.durationMs) | |"
-    echo "| 3. lastReconcile added / modified / deleted / unchanged | 1 | | $(j "$REC_JSON" '"\(.reconcile.added) / \(.reconcile.modified) / \(.reconcile.deleted) / \(.reconcile.unchanged)"') | |"
-    echo "| 3. FLOW_MODs after restart: /metrics flow_mods_total / messages_out{FlowMod} | 1 | | $(j "$REC_JSON" '"\(.flow_mods_total) / \(.messages_out_flow_mod)"') | |"
-    echo "| 3. FLOW_MODs seen by \`ovs-ofctl snoop br-tun\` on the switch (flow-stats messages seen: $SNOOP_STATS) | 1 | | $SNOOP_FLOW_MODS | |"
-    echo "| 3. our flows whose OVS duration restarted / total | 1 | | $OVS_RESTARTED / $OVS_TOTAL | |"
+if [[ -n "$REC_ALL" ]]; then
+    r3() { echo "| 3. $1 | $RESTARTS | $(j "$REC_ALL" "[.[] | $2] | min * 10 | round / 10") | $(j "$REC_ALL" "[.[] | $2] | sort | .[length / 2 | floor] * 10 | round / 10") | $(j "$REC_ALL" "[.[] | $2] | max * 10 | round / 10") |"; }
+    r3 "real OVS with $(j "$FILL_JSON" .installed) installed flows ($(j "$FILL_JSON" .ovs_flows) in \`dump-flows\`), controller restarted: switch listed by REST -> lastReconcile appears (wall, 5 ms poll), ms" .wall_connect_to_reconcile_ms
+    r3 "same, connectedSince -> lastReconcile.at (controller clock), ms" .server_connect_to_reconcile_at_ms
+    r3 "lastReconcile.durationMs" .reconcile.durationMs
+    r3 "lastReconcile added + modified + deleted" "(.reconcile.added + .reconcile.modified + .reconcile.deleted)"
+    r3 "lastReconcile unchanged" .reconcile.unchanged
+    r3 "FLOW_MODs sent per restart: /metrics ofcontroller_flow_mods_total" .flow_mods_total
+    r3 "FLOW_MODs sent per restart: /metrics messages_out{type=FlowMod}" .messages_out_flow_mod
+    echo "| 3. FLOW_MODs seen by \`ovs-ofctl snoop br-tun\` over all $RESTARTS restarts (flow-stats messages it saw: $SNOOP_STATS) | 1 | | $SNOOP_FLOW_MODS | |"
+    echo "| 3. our flows whose OVS duration restarted / total, after all restarts | 1 | | $OVS_RESTARTED / $OVS_TOTAL | |"
 fi
 if [[ -n "$EMU_JSON" ]]; then
     echo

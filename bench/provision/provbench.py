@@ -112,7 +112,7 @@ def cmd_emu(a):
         time.sleep(0.5)
     sample = rest.get(f"/switches/{hosts[1][0]:016x}/flows")
 
-    results, counts = [], []
+    results, counts, firsts, medians = [], [], [], []
     for run in range(a.runs):
         mac = mac_of(0xE1, run + 1)
         key = brtun_emu.mac_bytes(mac)
@@ -130,7 +130,10 @@ def cmd_emu(a):
             raise SystemExit(f"run {run}: only {len(got)}/{expected} switches confirmed {mac}")
         time.sleep(0.2)  # let stragglers (the port's own host, if it gets one) land before the next run
         got = emu.confirmed.get(key, {})
-        results.append((max(got.values()) - t0) * 1000)
+        times = sorted((v - t0) * 1000 for v in got.values())
+        results.append(times[-1])
+        firsts.append(times[0])
+        medians.append(statistics.median(times))
         counts.append(len(got))
         if run == 0:
             post_ms = (t_post - t0) * 1000
@@ -140,6 +143,7 @@ def cmd_emu(a):
     rest_ok = any(mac in x for x in f["installed"])
     flow_mods = sum(s.flow_mods for s in emu.switches)
     print(json.dumps({"switches": len(hosts), "confirm_ms": stats(results), "switches_confirmed": stats(counts),
+                      "first_switch_ms": stats(firsts), "median_switch_ms": stats(medians),
                       "first_post_ms": post_ms, "rest_crosscheck": rest_ok, "flow_mods_received": flow_mods,
                       "flows_per_switch": len(sample["installed"])}))
 
@@ -260,7 +264,8 @@ def cmd_fill(a):
         raise SystemExit("host 1 did not settle after the fill")
     t_settled = time.monotonic()
     f = rest.get(f"/switches/{a.dpid1}/flows")
-    ovs_count = sum(1 for x in ofctl_flows(a.ovs1).splitlines() if "cookie=0xb70" in x and "0xb70ffffffffffff" not in x)
+    ovs_count = sum(1 for x in ofctl_flows(a.ovs1).splitlines()
+                    if x.lstrip().startswith("cookie=0xb70") and not x.lstrip().startswith("cookie=0xb70ffffffffffff"))
     print(json.dumps({"ports": a.ports, "networks": a.networks, "create_s": t_created - t0,
                       "settle_s": t_settled - t_created, "installed": len(f["installed"]), "ovs_flows": ovs_count}))
 
