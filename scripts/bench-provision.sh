@@ -102,13 +102,14 @@ poll() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# Runs the driver in the background with a pidfile and a time limit; its JSON goes to stdout.
+# driver NAME LIMIT ARGS...: runs the Python driver in the background (pidfile, time limit) and waits for
+# it in this shell, so that INT/TERM interrupt the wait at once and the EXIT trap cleans up; the JSON it
+# prints ends up in $WORK/NAME.json.
 driver() {
-    local limit="$1"; shift
-    timeout "$limit" "$PY" "$DRIVER" "$@" >"$WORK/driver.out" &
+    local name="$1" limit="$2"; shift 2
+    timeout "$limit" "$PY" "$DRIVER" "$@" >"$WORK/$name.json" &
     echo $! >"$WORK/driver.pid"
-    wait "$(cat "$WORK/driver.pid")"
-    cat "$WORK/driver.out"
+    wait "$!"
 }
 
 log "building the controller (Release)"
@@ -137,7 +138,8 @@ EMU_JSON=""
 if [[ $DO_EMU -eq 1 ]]; then
     log "part 2: $SWITCHES emulated br-tun switches"
     start_controller "$WORK/emu.db"
-    EMU_JSON="$(driver 300 emu --api "$API" --of-port "$OF_PORT" --switches "$SWITCHES" --runs "$RUNS")"
+    driver emu 300 emu --api "$API" --of-port "$OF_PORT" --switches "$SWITCHES" --runs "$RUNS"
+    EMU_JSON="$(cat "$WORK/emu.json")"
     log "$EMU_JSON"
     stop_controller
 fi
@@ -193,13 +195,15 @@ if [[ $DO_REAL -eq 1 ]]; then
     for n in 1 2; do poll 30 "host $n connected" curl -sf "$API/switches/${DPID[$n]}"; done
     COMMON=(--api "$API" --tenant "$TENANT" --host1 "${HOST[1]}" --host2 "${HOST[2]}"
             --dpid1 "${DPID[1]}" --dpid2 "${DPID[2]}" --ovs1 "$WORK/h1" --ovs2 "$WORK/h2")
-    ADD_JSON="$(driver 300 real-add "${COMMON[@]}" --runs "$RUNS")"
+    driver add 300 real-add "${COMMON[@]}" --runs "$RUNS"
+    ADD_JSON="$(cat "$WORK/add.json")"
     log "$ADD_JSON"
 
     log "part 3: $FLOWS l2population flows on host 1, then a controller restart"
-    FILL_JSON="$(driver 900 fill "${COMMON[@]}" --ports "$FLOWS" --networks 10)"
+    driver fill 900 fill "${COMMON[@]}" --ports "$FLOWS" --networks 10
+    FILL_JSON="$(cat "$WORK/fill.json")"
     log "$FILL_JSON"
-    ovs 1 timeout 300 ovs-ofctl -O OpenFlow13 snoop br-tun >"$WORK/snoop.txt" 2>&1 &
+    OVS_RUNDIR="$WORK/h1" OVS_DBDIR="$WORK/h1" OVS_LOGDIR="$WORK/h1" timeout 300 ovs-ofctl -O OpenFlow13 snoop br-tun >"$WORK/snoop.txt" 2>&1 &
     echo $! >"$WORK/snoop.pid"
     sleep 0.5   # snoop attaches asynchronously; it only needs to be there before the restart below
     BEFORE_RESTART=$(date +%s.%N)
@@ -208,7 +212,8 @@ if [[ $DO_REAL -eq 1 ]]; then
         stop_controller
         sleep 1     # OVS notices the lost connection and backs off; the flows stay (fail_mode=secure)
         start_controller "$WORK/real.db"
-        REC_JSON="$(driver 180 reconnect --api "$API" --dpid "${DPID[1]}" --ovs "$WORK/h1")"
+        driver rec 180 reconnect --api "$API" --dpid "${DPID[1]}" --ovs "$WORK/h1"
+        REC_JSON="$(cat "$WORK/rec.json")"
         log "restart $r: $REC_JSON"
         REC_ALL="$(jq -c --argjson x "$REC_JSON" '. + [$x]' <<<"$REC_ALL")"
     done
