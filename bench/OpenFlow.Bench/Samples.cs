@@ -1,7 +1,7 @@
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Wire;
 
 namespace OpenFlow.Bench;
@@ -28,12 +28,12 @@ public static class Samples
         Cookie = Cookie.ForApp(1, 21),
         TableId = 21,
         Priority = 1,
-        Match = new Match(Oxm.Oxm.VlanVid(VlanVid.Tagged(100))),
+        Match = new Match(Oxm.VlanVid(VlanVid.Tagged(100))),
         Instructions =
         [
             new ApplyActions(
                 new PopVlanAction(),
-                new SetFieldAction(Oxm.Oxm.TunnelId(0x64)),
+                new SetFieldAction(Oxm.TunnelId(0x64)),
                 new OutputAction(2),
                 new OutputAction(3),
                 new OutputAction(4)),
@@ -58,7 +58,7 @@ public static class Samples
             Reason = PacketInReason.NoMatch,
             TableId = 0,
             Cookie = new Cookie(0),
-            Match = new Match(Oxm.Oxm.InPort(1)),
+            Match = new Match(Oxm.InPort(1)),
             Data = frame,
         };
         return MessageCodec.Encode(pi);

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using OpenFlow;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 
 namespace Apps.Flows;
 

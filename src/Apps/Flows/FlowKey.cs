@@ -1,4 +1,4 @@
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 
 namespace Apps.Flows;
 

@@ -1,5 +1,5 @@
 using OpenFlow.Instructions;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 
 namespace Apps.Flows;
 

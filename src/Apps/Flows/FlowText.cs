@@ -4,7 +4,7 @@ using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Nicira;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 
 namespace Apps.Flows;

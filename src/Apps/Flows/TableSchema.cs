@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 
 namespace Apps.Flows;
 

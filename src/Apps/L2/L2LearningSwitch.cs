@@ -6,7 +6,7 @@ using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 
 namespace Apps.L2;

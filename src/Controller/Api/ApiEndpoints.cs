@@ -1,7 +1,7 @@
 using System.Net;
 using Apps.Model;
 using Controller.Store;
-using Controller.Switching;
+using Controller.Switches;
 
 namespace Controller.Api;
 

@@ -1,6 +1,6 @@
 using Apps.Model;
 using Controller.Store;
-using Controller.Switching;
+using Controller.Switches;
 
 namespace Controller.Api;
 

@@ -1,4 +1,4 @@
-using Controller.Switching;
+using Controller.Switches;
 
 namespace Controller.Api;
 

@@ -13,7 +13,7 @@ public sealed record CookieScope(ulong Prefix, ulong Mask, IReadOnlySet<ulong> P
     public static CookieScope For(IFlowApp app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return new CookieScope(app.Id.CookiePrefix, global::OpenFlow.Cookie.AppMask, app.PreservedCookies);
+        return new CookieScope(app.Id.CookiePrefix, OpenFlow.Cookie.AppMask, app.PreservedCookies);
     }
 
     public bool HasPrefix(ulong cookie) => (cookie & Mask) == Prefix;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Apps.Flows;
 using Apps.Model;
-using Controller.Switching;
+using Controller.Switches;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -320,7 +320,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
     }
 
-    private async Task SendBatchAsync(IReadOnlyList<global::OpenFlow.Messages.OfpMessage> messages, string command, IReadOnlyList<FlowEntry> flows, CancellationToken ct)
+    private async Task SendBatchAsync(IReadOnlyList<OpenFlow.Messages.OfpMessage> messages, string command, IReadOnlyList<FlowEntry> flows, CancellationToken ct)
     {
         if (_logger.IsEnabled(LogLevel.Trace))
         {

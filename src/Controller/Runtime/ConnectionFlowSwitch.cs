@@ -1,6 +1,6 @@
 using Apps.Flows;
 using Controller.Metrics;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Controller.Reconcile;
 using OpenFlow.Messages;
 using OpenFlow.Protocol;

@@ -1,5 +1,5 @@
 using Controller.Metrics;
-using Controller.OpenFlow;
+using Controller.Switches;
 using OpenFlow.Protocol;
 
 namespace Controller.Runtime;

@@ -1,15 +1,14 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Apps.BrTun;
+using Apps.Overlay;
 using Apps.Flows;
 using Apps.L2;
 using Apps.Model;
 using Controller.Api;
 using Controller.Metrics;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Controller.Reconcile;
 using Controller.Store;
-using Controller.Switching;
 using Microsoft.Extensions.Options;
 using OpenFlow.Messages;
 using OpenFlow.Protocol;
@@ -361,8 +360,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         {
             Command = FlowModCommand.Delete,
             TableId = OfpConstants.AllTables,
-            Cookie = new global::OpenFlow.Cookie(app.Id.CookiePrefix),
-            CookieMask = global::OpenFlow.Cookie.AppMask,
+            Cookie = new OpenFlow.Cookie(app.Id.CookiePrefix),
+            CookieMask = OpenFlow.Cookie.AppMask,
         };
         try
         {

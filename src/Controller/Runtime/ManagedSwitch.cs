@@ -1,5 +1,5 @@
 using Apps.Flows;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Controller.Reconcile;
 
 namespace Controller.Runtime;
@@ -40,8 +40,8 @@ internal sealed class ManagedSwitch
 
     public IFlowApp? App => _reconciler?.App;
 
-    public static SwitchSnapshot SnapshotOf(ulong datapathId, IEnumerable<global::OpenFlow.Messages.Port> ports) =>
+    public static SwitchSnapshot SnapshotOf(ulong datapathId, IEnumerable<OpenFlow.Messages.Port> ports) =>
         new(datapathId, ports
-            .Where(p => p.PortNo <= global::OpenFlow.Protocol.OfpPort.Max)
+            .Where(p => p.PortNo <= OpenFlow.Protocol.OfpPort.Max)
             .Select(p => new SwitchPort(p.PortNo, p.Name, p.HwAddr)));
 }

@@ -1,4 +1,4 @@
-using Controller.OpenFlow;
+using Controller.Switches;
 using OpenFlow.Messages;
 
 namespace Controller.Runtime;

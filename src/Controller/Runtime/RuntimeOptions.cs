@@ -1,4 +1,4 @@
-using Apps.BrTun;
+using Apps.Overlay;
 
 namespace Controller.Runtime;
 

@@ -1,4 +1,4 @@
-using Controller.OpenFlow;
+using Controller.Switches;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

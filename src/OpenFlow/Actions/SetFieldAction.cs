@@ -1,4 +1,4 @@
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using OpenFlow.Instructions;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 

@@ -1,4 +1,4 @@
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 
@@ -90,7 +90,7 @@ public sealed record PacketIn : OfpMessage
                 var m = InPortMatches[port];
                 if (m is null)
                 {
-                    m = new Match(Oxm.Oxm.InPort(port));
+                    m = new Match(Oxm.InPort(port));
                     InPortMatches[port] = m;
                 }
 

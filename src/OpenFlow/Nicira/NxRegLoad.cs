@@ -1,3 +1,4 @@
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 
@@ -59,7 +60,7 @@ public sealed record NxRegLoad : NxAction
         var dst = r.ReadUInt32();
         var value = r.ReadUInt64();
         r.ExpectEnd("NXAST_REG_LOAD");
-        if ((dst >> 16) == Oxm.OxmClass.Experimenter)
+        if ((dst >> 16) == OxmClass.Experimenter)
         {
             throw OfpDecodeException.BadAction(BadActionCode.BadArgument, at, "NXAST_REG_LOAD with an experimenter header");
         }

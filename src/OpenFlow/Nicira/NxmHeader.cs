@@ -1,5 +1,5 @@
 using System.Globalization;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 

@@ -1,4 +1,4 @@
-using Apps.BrTun;
+using Apps.Overlay;
 using Apps.Flows;
 using Apps.Model;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Controller.Metrics;
-using Controller.Switching;
+using Controller.Switches;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Controller.Tests.Api;

@@ -2,7 +2,7 @@ using Apps.Flows;
 using Controller.Reconcile;
 using OpenFlow;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 
 namespace Controller.Tests.Reconcile;

@@ -3,7 +3,7 @@ using Controller.Reconcile;
 using OpenFlow;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using static Controller.Tests.Reconcile.TestFlows;
 
 namespace Controller.Tests.Reconcile;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Apps.BrTun;
+using Apps.Overlay;
 using Apps.Flows;
 using Apps.L2;
 using Apps.Model;
@@ -286,7 +286,7 @@ public sealed class SwitchReconcilerTests
         var tables = new L2MacTables();
         tables.Learn(Dpid, new MacAddress(1), 1, DateTimeOffset.UnixEpoch);
         // H2 on port 2 talks to H1, learned on port 1: a reactive flow the switch now holds.
-        var flow = app.HandlePacketIn(tables, Dpid, 2, new byte[] { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 8, 0 }, global::OpenFlow.Protocol.OfpConstants.NoBuffer, DateTimeOffset.UnixEpoch).Flow!;
+        var flow = app.HandlePacketIn(tables, Dpid, 2, new byte[] { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 8, 0 }, OpenFlow.Protocol.OfpConstants.NoBuffer, DateTimeOffset.UnixEpoch).Flow!;
         var sw = new FakeFlowSwitch(Dpid, [flow]);
 
         await using var r = await StartedAsync(sw, app);

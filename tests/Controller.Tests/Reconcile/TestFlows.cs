@@ -2,7 +2,7 @@ using Apps.Flows;
 using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 
 namespace Controller.Tests.Reconcile;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Controller.OpenFlow;
+using Controller.Switches;
 using OpenFlow;
 using OpenFlow.Messages;
 

@@ -1,4 +1,4 @@
-using Controller.OpenFlow;
+using Controller.Switches;
 
 namespace Controller.Tests.Runtime;
 

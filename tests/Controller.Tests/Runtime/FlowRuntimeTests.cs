@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Apps.BrTun;
+using Apps.Overlay;
 using Apps.Flows;
 using Controller.Metrics;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Controller.Reconcile;
 using Controller.Runtime;
 using Controller.Store;
@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 
 namespace Controller.Tests.Runtime;
@@ -131,7 +131,7 @@ public sealed class FlowRuntimeTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(cleanup.Cookie, Is.EqualTo(AppId.L2Learning.Cookie()), "the learning switch's flows are deleted by cookie");
-            Assert.That(cleanup.CookieMask, Is.EqualTo(global::OpenFlow.Cookie.AppMask));
+            Assert.That(cleanup.CookieMask, Is.EqualTo(OpenFlow.Cookie.AppMask));
             Assert.That(cleanup.TableId, Is.EqualTo(OfpConstants.AllTables));
         }
     }

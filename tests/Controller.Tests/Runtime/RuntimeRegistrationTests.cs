@@ -1,5 +1,5 @@
 using Controller.Metrics;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Controller.Runtime;
 using Controller.Store;
 using Microsoft.Extensions.Configuration;
@@ -41,7 +41,7 @@ public sealed class RuntimeRegistrationTests
         {
             Assert.That(o.DefaultApp, Is.EqualTo(AppSelection.L2Learning));
             Assert.That(o.Apps["00000000000000B1"], Is.EqualTo(AppSelection.BrTun));
-            Assert.That(o.L2Population, Is.EqualTo(Apps.BrTun.L2PopulationMode.Off));
+            Assert.That(o.L2Population, Is.EqualTo(Apps.Overlay.L2PopulationMode.Off));
             Assert.That(o.Debounce, Is.EqualTo(TimeSpan.FromMilliseconds(250)));
         }
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using Apps.BrTun;
+using Apps.Overlay;
 using Apps.Flows;
 using Apps.Model;
 using Controller.Store;

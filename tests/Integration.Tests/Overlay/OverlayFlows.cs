@@ -1,5 +1,5 @@
 using System.Globalization;
-using Apps.BrTun;
+using Apps.Overlay;
 using Integration.Tests.Harness;
 
 namespace Integration.Tests.Overlay;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Integration.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -159,7 +159,7 @@ public sealed partial class TwoHostOverlayTests
         await o.H1.OfctlAsync("add-flow", OvsHypervisor.BrTun, "cookie=0x0b70000000000999,table=21,priority=5,dl_vlan=99,actions=drop");
         await o.H1.OfctlAsync("add-flow", OvsHypervisor.BrTun, "cookie=0x1234,table=21,priority=6,dl_vlan=98,actions=drop");
 
-        var connection = o.Bed.Controller.App.Services.GetRequiredService<ISwitchRegistry>().Find(new global::OpenFlow.DatapathId(dpid))!;
+        var connection = o.Bed.Controller.App.Services.GetRequiredService<ISwitchRegistry>().Find(new OpenFlow.DatapathId(dpid))!;
         await connection.CloseAsync();
         await Poll.UntilAsync(
             () => o.Bed.Controller.Runtime.FindReconciler(dpid) is { } r && !ReferenceEquals(r, first) && o.Bed.Controller.Runtime.IsInSync(dpid),

@@ -1,4 +1,4 @@
-using Controller.OpenFlow;
+using Controller.Switches;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

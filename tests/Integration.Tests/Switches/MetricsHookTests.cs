@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Microsoft.Extensions.DependencyInjection;
 using OpenFlow;
 using OpenFlow.Messages;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Controller.OpenFlow;
+using Controller.Switches;
 using Integration.Tests.Harness;
 using OpenFlow;
 using OpenFlow.Messages;

@@ -1,4 +1,5 @@
 using OpenFlow.Actions;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 
@@ -30,7 +31,7 @@ public sealed class StandardActionTests
         yield return new TestCaseData("0016000800000007", new GroupAction(7)).SetName("ovs_group");
         yield return new TestCaseData("0017000809000000", new SetNwTtlAction(9)).SetName("ovs_set_nw_ttl");
         yield return new TestCaseData("0018000800000000", new DecNwTtlAction()).SetName("ovs_dec_nw_ttl");
-        yield return new TestCaseData("0019001080004c080000000000000064", new SetFieldAction(Oxm.Oxm.TunnelId(0x64))).SetName("ovs_set_field_tun_id");
+        yield return new TestCaseData("0019001080004c080000000000000064", new SetFieldAction(Oxm.TunnelId(0x64))).SetName("ovs_set_field_tun_id");
         yield return new TestCaseData("001a000888e70000", new PushPbbAction()).SetName("spec_push_pbb");
         yield return new TestCaseData("001b000800000000", new PopPbbAction()).SetName("spec_pop_pbb");
     }
@@ -107,7 +108,7 @@ public sealed class StandardActionTests
             new OutputAction(0x01020304, 0x0506), new CopyTtlOutAction(), new CopyTtlInAction(), new SetMplsTtlAction(0x07),
             new DecMplsTtlAction(), new PushVlanAction(0x88a8), new PopVlanAction(), new PushMplsAction(0x8848),
             new PopMplsAction(0x86dd), new SetQueueAction(0x0a0b0c0d), new GroupAction(0x0e0f1011), new SetNwTtlAction(0x12),
-            new DecNwTtlAction(), new SetFieldAction(Oxm.Oxm.EthDst(new MacAddress(0x131415161718))), new PushPbbAction(0x1920),
+            new DecNwTtlAction(), new SetFieldAction(Oxm.EthDst(new MacAddress(0x131415161718))), new PushPbbAction(0x1920),
             new PopPbbAction(), new ExperimenterAction(0x21222324, new byte[] { 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c }),
         ];
         var decoded = ActionWire.Decode(ActionWire.Encode(all));

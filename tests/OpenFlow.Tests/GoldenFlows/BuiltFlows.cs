@@ -4,9 +4,9 @@ using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
 using OpenFlow.Nicira;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
-using X = OpenFlow.Oxm.Oxm;
+using X = OpenFlow.Matching.Oxm;
 
 namespace OpenFlow.Tests.GoldenFlows;
 

@@ -134,7 +134,7 @@ public sealed class GoldenFlowTests
     private static void ReadMatch(byte[] b)
     {
         var r = new OfpReader(b);
-        OpenFlow.Oxm.Match.Read(ref r);
+        OpenFlow.Matching.Match.Read(ref r);
     }
 
     private static void ReadInstructions(byte[] b)

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 
 namespace OpenFlow.Tests.GoldenMessages;
@@ -28,7 +28,7 @@ internal static class BuiltMessages
         MaxSpeed = 20_000_000,
     };
 
-    private static readonly Match TunMatch = new(Oxm.Oxm.InPort(3), Oxm.Oxm.TunnelId(0x64));
+    private static readonly Match TunMatch = new(Oxm.InPort(3), Oxm.TunnelId(0x64));
 
     public static IEnumerable<TestCaseData> All()
     {
@@ -41,7 +41,7 @@ internal static class BuiltMessages
             Reason = PacketInReason.Action,
             TableId = 21,
             Cookie = new Cookie(0x1234),
-            Match = new Match(Oxm.Oxm.InPort(3)),
+            Match = new Match(Oxm.InPort(3)),
             Data = Frame64(),
         }, "table_id=21");
         yield return Case("packet-out", new PacketOut
@@ -92,7 +92,7 @@ internal static class BuiltMessages
                     {
                         TableId = 21, DurationSec = 1, DurationNsec = 2, Priority = 1, IdleTimeout = 3, HardTimeout = 4,
                         Flags = FlowModFlags.SendFlowRem, Cookie = new Cookie(5), PacketCount = 6, ByteCount = 7,
-                        Match = new Match(Oxm.Oxm.VlanVid(VlanVid.Tagged(100))),
+                        Match = new Match(Oxm.VlanVid(VlanVid.Tagged(100))),
                         Instructions = [new ApplyActions(new PopVlanAction(), new OutputAction(2)), new GotoTable(22)],
                     },
                     new FlowStats { TableId = 0, Priority = 0, Cookie = new Cookie(9) },
@@ -149,7 +149,7 @@ internal static class BuiltMessages
             Xid = 0x3e,
             BundleId = 1,
             Flags = BundleFlags.Atomic,
-            Message = new FlowMod { Xid = 0x3e, TableId = 1, Priority = 5, Match = new Match(Oxm.Oxm.InPort(1)), Instructions = [new ApplyActions(new OutputAction(2))] },
+            Message = new FlowMod { Xid = 0x3e, TableId = 1, Priority = 5, Match = new Match(Oxm.InPort(1)), Instructions = [new ApplyActions(new OutputAction(2))] },
         }, "in_port=1");
         yield return Case("table-stats-request", new MultipartRequest { Xid = 0x40, Body = new TableStatsRequest() }, "OFPST_TABLE request");
         yield return Case("table-stats-reply", new MultipartReply { Xid = 0x41, Body = new TableStatsReply { Tables = [new TableStats { TableId = 0, ActiveCount = 5, LookupCount = 100, MatchedCount = 90 }, new TableStats { TableId = 1, ActiveCount = 1 }] } }, "active=5");

@@ -2,7 +2,7 @@ using OpenFlow;
 using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Wire;
 
 namespace OpenFlow.Tests.Messages;
@@ -25,10 +25,10 @@ public sealed class FlowModSmokeTests
         Xid = 1,
         TableId = 2,
         Priority = 1,
-        Match = new Match(Oxm.Oxm.TunnelId(0x64)),
+        Match = new Match(Oxm.TunnelId(0x64)),
         Instructions =
         [
-            new ApplyActions(new PushVlanAction(0x8100), new SetFieldAction(Oxm.Oxm.VlanVid(VlanVid.Tagged(1)))),
+            new ApplyActions(new PushVlanAction(0x8100), new SetFieldAction(Oxm.VlanVid(VlanVid.Tagged(1)))),
             new GotoTable(10),
         ],
     };

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using OpenFlow.Actions;
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 
@@ -41,7 +41,7 @@ public sealed class MalformedMessageTests
     private static readonly MultipartReply Flows = new()
     {
         Xid = 3,
-        Body = new FlowStatsReply { Flows = [new FlowStats { TableId = 1, Match = new Match(Oxm.Oxm.InPort(1)) }] },
+        Body = new FlowStatsReply { Flows = [new FlowStats { TableId = 1, Match = new Match(Oxm.InPort(1)) }] },
     };
 
     private static readonly MeterMod Meter = new() { Xid = 4, MeterId = 1, Bands = [new DropBand { Rate = 10 }] };

@@ -1,5 +1,5 @@
 using OpenFlow.Messages;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Protocol;
 using OpenFlow.Wire;
 
@@ -24,7 +24,7 @@ public sealed class PacketInTests
     [TestCase(OfpPort.Local)]
     public void InPortOnlyMatchesDecodeEqualAndRoundTrip(uint port)
     {
-        var m = With(new Match(Oxm.Oxm.InPort(port)));
+        var m = With(new Match(Oxm.InPort(port)));
         var bytes = MessageCodec.Encode(m);
         var decoded = (PacketIn)MessageCodec.Decode(bytes);
         using (Assert.EnterMultipleScope())
@@ -38,7 +38,7 @@ public sealed class PacketInTests
     [Test]
     public void TunnelMatchGivesInPortToo()
     {
-        var m = With(new Match(Oxm.Oxm.InPort(7), Oxm.Oxm.TunnelId(0x64)));
+        var m = With(new Match(Oxm.InPort(7), Oxm.TunnelId(0x64)));
         var decoded = (PacketIn)MessageCodec.Decode(MessageCodec.Encode(m));
         using (Assert.EnterMultipleScope())
         {
@@ -56,7 +56,7 @@ public sealed class PacketInTests
     [Test]
     public void DataIsACopyThatOutlivesTheReceiveBuffer()
     {
-        var bytes = MessageCodec.Encode(With(new Match(Oxm.Oxm.InPort(1))) with { Data = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray() });
+        var bytes = MessageCodec.Encode(With(new Match(Oxm.InPort(1))) with { Data = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray() });
         var decoded = (PacketIn)MessageCodec.Decode(bytes);
         Array.Clear(bytes);
         Assert.That(decoded.Data.Span[59], Is.EqualTo(59));

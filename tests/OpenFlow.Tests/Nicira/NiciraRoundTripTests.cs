@@ -1,6 +1,6 @@
 using OpenFlow.Actions;
 using OpenFlow.Nicira;
-using OpenFlow.Oxm;
+using OpenFlow.Matching;
 using OpenFlow.Tests.Actions;
 using OpenFlow.Wire;
 

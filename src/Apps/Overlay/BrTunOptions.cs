@@ -1,0 +1,13 @@
+namespace Apps.Overlay;
+
+/// <summary>Options of <see cref="BrTunPipeline"/>.</summary>
+public sealed record BrTunOptions
+{
+    /// <summary>The br-tun side of the patch pair to br-int.</summary>
+    public string PatchIntPortName { get; init; } = "patch-int";
+
+    public L2PopulationMode L2Population { get; init; } = L2PopulationMode.Auto;
+
+    /// <summary>hard_timeout of the entries the learn action writes into table 20, in seconds.</summary>
+    public ushort LearnHardTimeout { get; init; } = 300;
+}

@@ -1,0 +1,274 @@
+// The br-tun pipeline, table by table (OpenFlow 1.3; the seed material's numbering):
+//
+// table 0  Classify    prio 1 in_port=patch-int            -> goto 1
+//                      prio 1 in_port=<each tunnel port>    -> goto 2
+//                      prio 0                               -> drop
+// table 1  FromLocal   prio 1 eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 (unicast)  -> goto 20
+//                      prio 1 eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 (multi/broadcast) -> goto 21
+// table 2  FromTunnel  prio 1 tun_id=<segment>  (per network present on this host)
+//                             -> push_vlan:0x8100, set_field:<local VLAN|PRESENT>->vlan_vid, goto 10
+//                      prio 0                               -> drop
+// table 10 Learn       prio 1 -> learn(table=20, priority=1, hard_timeout=300, cookie=<learned>,
+//                                  VLAN_TCI[0..11], ETH_DST=ETH_SRC, load 0->VLAN_TCI,
+//                                  load TUN_ID->TUN_ID, output:IN_PORT),
+//                                output:patch-int
+// table 20 UcastToTun  prio 2 vlan_vid=<local|PRESENT>, eth_dst=<remote port MAC>   (l2population)
+//                             -> pop_vlan, set_field:<segment>->tun_id, output:<tunnel to its host>
+//                      prio 1 entries written by the learn action (cookie LearnedCookie; not ours to manage)
+//                      prio 0 -> goto 21
+// table 21 FloodToTun  prio 1 vlan_vid=<local|PRESENT>  (per network present on this host)
+//                             -> pop_vlan, set_field:<segment>->tun_id, output:<tunnel ports>
+//                      prio 0 -> drop
+//
+// Split horizon by construction: traffic from a tunnel (table 2) only reaches table 10, whose only
+// output is patch-int; tables 20/21 are reached only from patch-int (table 1).
+//
+// Which networks: only those with at least one port on this host and a local VLAN for it.
+// Which tunnel ports: the switch's ports named vxlan-<hex IPv4> / gre-<hex IPv4> (Neutron), or
+// declared in the snapshot; a network uses only the tunnel ports of its own tunnel type. Flooding
+// goes to all of them, or, with l2population, only to ports leading to hosts that have the network.
+using System.Collections.Frozen;
+using Apps.Flows;
+using Apps.Model;
+using OpenFlow;
+using OpenFlow.Actions;
+using OpenFlow.Instructions;
+using OpenFlow.Nicira;
+using OpenFlow.Matching;
+
+namespace Apps.Overlay;
+
+/// <summary>Computes the br-tun flows of one host's switch from the network state. Pure.</summary>
+public sealed class BrTunPipeline : IFlowApp
+{
+    /// <summary>App-local cookie bits of the entries the learn action creates (above any 24-bit segment).</summary>
+    public const ulong LearnedCookieLocal = 0xffff_ffff_ffffUL;
+
+    private static readonly MacAddress MulticastBit = new(0x0100_0000_0000UL);
+
+    private readonly BrTunOptions _options;
+
+    public BrTunPipeline(BrTunOptions? options = null)
+    {
+        _options = options ?? new BrTunOptions();
+    }
+
+    /// <summary>The cookie the learn action stamps on the entries it writes into table 20.</summary>
+    public static Cookie LearnedCookie { get; } = AppId.BrTun.Cookie(LearnedCookieLocal);
+
+    public AppId Id => AppId.BrTun;
+
+    public BrTunOptions Options => _options;
+
+    public IReadOnlySet<ulong> PreservedCookies { get; } = new[] { LearnedCookie.Value }.ToFrozenSet();
+
+    public IReadOnlySet<FlowEntry> ComputeDesired(NetworkSnapshot state, SwitchSnapshot sw)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(sw);
+        var flows = new List<FlowEntry>();
+        var self = FindHost(state, sw.DatapathId);
+        var patch = sw.FindPort(_options.PatchIntPortName);
+        var tunnels = FindTunnelPorts(state, sw);
+        var baseCookie = Id.Cookie();
+
+        // Table 0: classify by ingress.
+        if (patch is not null)
+        {
+            flows.Add(Flow(BrTun.Classify, 1, baseCookie, Match.Canonical(Oxm.InPort(patch.Number)), Goto(BrTun.FromLocal)));
+        }
+
+        foreach (var t in tunnels)
+        {
+            flows.Add(Flow(BrTun.Classify, 1, baseCookie, Match.Canonical(Oxm.InPort(t.Number)), Goto(BrTun.FromTunnel)));
+        }
+
+        flows.Add(Flow(BrTun.Classify, 0, baseCookie, Match.Empty));
+
+        // Table 1: from local VMs, split unicast from multicast/broadcast on the group bit.
+        flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, Match.Canonical(Oxm.EthDst(MacAddress.Zero, MulticastBit)), Goto(BrTun.UcastToTun)));
+        flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, Match.Canonical(Oxm.EthDst(MulticastBit, MulticastBit)), Goto(BrTun.FloodToTun)));
+
+        // Tables 2/20/21 defaults.
+        flows.Add(Flow(BrTun.FromTunnel, 0, baseCookie, Match.Empty));
+        flows.Add(Flow(BrTun.UcastToTun, 0, baseCookie, Match.Empty, Goto(BrTun.FloodToTun)));
+        flows.Add(Flow(BrTun.FloodToTun, 0, baseCookie, Match.Empty));
+
+        // Table 10: learn the reverse path, then hand the frame to br-int.
+        if (patch is not null)
+        {
+            flows.Add(Flow(
+                BrTun.Learn,
+                1,
+                baseCookie,
+                Match.Empty,
+                new ApplyActions(
+                    NxLearn.BrTunLearn(BrTun.UcastToTun, BrTun.LearnedPriority, _options.LearnHardTimeout, LearnedCookie.Value),
+                    Output(patch.Number))));
+        }
+
+        if (self is not null)
+        {
+            AddNetworkFlows(flows, state, self, tunnels);
+        }
+
+        return new FlowSet(flows);
+    }
+
+    /// <summary>The host whose br-tun has datapath id <paramref name="datapathId"/>, if any.</summary>
+    public static HostInfo? FindHost(NetworkSnapshot state, ulong datapathId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var h in state.Hosts)
+        {
+            if (h.DatapathId == datapathId)
+            {
+                return h;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The switch's tunnel ports, ordered by port number: declared ones (the declaration wins) and
+    /// those named by the Neutron convention, each with the host it leads to when known.
+    /// </summary>
+    public IReadOnlyList<TunnelPort> FindTunnelPorts(NetworkSnapshot state, SwitchSnapshot sw)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(sw);
+        var self = FindHost(state, sw.DatapathId);
+        var result = new List<TunnelPort>();
+        foreach (var p in sw.Ports.OrderBy(p => p.Number))
+        {
+            if (string.Equals(p.Name, _options.PatchIntPortName, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var decl = state.TunnelPorts.FirstOrDefault(d =>
+                string.Equals(d.PortName, p.Name, StringComparison.Ordinal)
+                && (d.OnHostId is null || (self is not null && d.OnHostId == self.Id)));
+            if (decl is not null)
+            {
+                var known = state.Hosts.Any(h => h.Id == decl.ToHostId);
+                result.Add(new TunnelPort(p.Number, p.Name, decl.TunnelType, known ? decl.ToHostId : null));
+                continue;
+            }
+
+            if (TunnelPortName.TryParse(p.Name, out var type, out var remote))
+            {
+                var host = state.Hosts.FirstOrDefault(h => h.TunnelIp.Equals(remote));
+                result.Add(new TunnelPort(p.Number, p.Name, type, host?.Id));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether l2population applies on this switch, given its tunnel ports.</summary>
+    public bool UsesL2Population(IReadOnlyList<TunnelPort> tunnels)
+    {
+        ArgumentNullException.ThrowIfNull(tunnels);
+        return _options.L2Population switch
+        {
+            L2PopulationMode.On => true,
+            L2PopulationMode.Off => false,
+            _ => tunnels.All(t => t.ToHostId is not null),
+        };
+    }
+
+    private void AddNetworkFlows(List<FlowEntry> flows, NetworkSnapshot state, HostInfo self, IReadOnlyList<TunnelPort> tunnels)
+    {
+        var l2pop = UsesL2Population(tunnels);
+        var portsByNetwork = state.Ports.ToLookup(p => p.NetworkId, StringComparer.Ordinal);
+        var vlans = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        foreach (var v in state.LocalVlans)
+        {
+            if (v.HostId == self.Id)
+            {
+                vlans.TryAdd(v.NetworkId, v.Vlan);
+            }
+        }
+
+        foreach (var net in state.Networks.OrderBy(n => n.SegmentId).ThenBy(n => n.Id, StringComparer.Ordinal))
+        {
+            var ports = portsByNetwork[net.Id].ToList();
+            if (!ports.Any(p => p.HostId == self.Id))
+            {
+                continue;
+            }
+
+            if (!vlans.TryGetValue(net.Id, out var vlan) || vlan is 0 or > 4094)
+            {
+                continue;
+            }
+
+            var vid = VlanVid.Tagged(vlan);
+            var cookie = Id.Cookie(net.SegmentId);
+            var typed = tunnels.Where(t => t.Type == net.TunnelType && t.ToHostId != self.Id).ToList();
+            var hostsWithNet = ports.Select(p => p.HostId).Where(h => h != self.Id).ToHashSet(StringComparer.Ordinal);
+
+            // Table 2: the segment's frames from tunnels get this host's local VLAN.
+            flows.Add(Flow(
+                BrTun.FromTunnel,
+                1,
+                cookie,
+                Match.Canonical(Oxm.TunnelId(net.SegmentId)),
+                new ApplyActions(new PushVlanAction(0x8100), new SetFieldAction(Oxm.VlanVid(vid))),
+                Goto(BrTun.Learn)));
+
+            // Table 21: flood the local VLAN's frames into the segment.
+            var floodTo = l2pop ? typed.Where(t => t.ToHostId is not null && hostsWithNet.Contains(t.ToHostId)).ToList() : typed;
+            if (floodTo.Count != 0)
+            {
+                flows.Add(Flow(
+                    BrTun.FloodToTun,
+                    1,
+                    cookie,
+                    Match.Canonical(Oxm.VlanVid(vid)),
+                    new ApplyActions(ToTunnel(net.SegmentId).Concat(floodTo.Select(t => (OfpAction)Output(t.Number))).ToArray())));
+            }
+
+            // Table 20 (l2population): known remote MACs go straight to their host's tunnel.
+            if (!l2pop)
+            {
+                continue;
+            }
+
+            var seen = new HashSet<ulong>();
+            foreach (var p in ports.Where(p => p.HostId != self.Id).OrderBy(p => p.Mac).ThenBy(p => p.Id, StringComparer.Ordinal))
+            {
+                var tunnel = typed.FirstOrDefault(t => t.ToHostId == p.HostId);
+                if (tunnel is null || !seen.Add(p.Mac))
+                {
+                    continue;
+                }
+
+                flows.Add(Flow(
+                    BrTun.UcastToTun,
+                    BrTun.L2PopPriority,
+                    cookie,
+                    Match.Canonical(Oxm.EthDst(new MacAddress(p.Mac)), Oxm.VlanVid(vid)),
+                    new ApplyActions(ToTunnel(net.SegmentId).Append(Output(tunnel.Number)).ToArray())));
+            }
+        }
+    }
+
+    private static OfpAction[] ToTunnel(uint segment) => [new PopVlanAction(), new SetFieldAction(Oxm.TunnelId(segment))];
+
+    // max_len only matters for CONTROLLER; 0 is what ovs-ofctl writes for other ports.
+    private static OutputAction Output(uint port) => new(port, 0);
+
+    private static GotoTable Goto(byte table) => new(table);
+
+    private static FlowEntry Flow(byte table, ushort priority, Cookie cookie, Match match, params OfpInstruction[] instructions) => new()
+    {
+        TableId = table,
+        Priority = priority,
+        Cookie = cookie,
+        Match = match,
+        Instructions = [.. instructions],
+    };
+}

@@ -1,0 +1,50 @@
+namespace Controller.Switches;
+
+/// <summary>Read-only view of the connected switches, for REST and metrics.</summary>
+public interface ISwitchDirectory
+{
+    IReadOnlyList<SwitchInfo> List();
+
+    SwitchInfo? Find(ulong datapathId);
+
+    /// <summary>Desired and installed flows of one switch, or null when it is not connected.</summary>
+    SwitchFlowsInfo? Flows(ulong datapathId);
+}
+
+public sealed record SwitchPortInfo(uint PortNo, string Name, string HwAddr, bool LinkUp, bool AdminUp);
+
+public sealed record SwitchInfo(
+    ulong DatapathId,
+    string RemoteAddress,
+    IReadOnlyList<SwitchPortInfo> Ports,
+    string Role,
+    DateTimeOffset ConnectedSince,
+    long MessagesIn,
+    long MessagesOut,
+    long Errors,
+    string App);
+
+/// <summary>Flows rendered as ovs-ofctl-like text, plus the last reconcile's counts.</summary>
+public sealed record SwitchFlowsInfo(
+    ulong DatapathId,
+    IReadOnlyList<string> Desired,
+    IReadOnlyList<string> Installed,
+    ReconcileInfo? LastReconcile);
+
+public sealed record ReconcileInfo(
+    DateTimeOffset At,
+    int Added,
+    int Modified,
+    int Deleted,
+    int Unchanged,
+    double DurationMs);
+
+/// <summary>Placeholder used until the OpenFlow server registers the real directory.</summary>
+internal sealed class EmptySwitchDirectory : ISwitchDirectory
+{
+    public IReadOnlyList<SwitchInfo> List() => [];
+
+    public SwitchInfo? Find(ulong datapathId) => null;
+
+    public SwitchFlowsInfo? Flows(ulong datapathId) => null;
+}

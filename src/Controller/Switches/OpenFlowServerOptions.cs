@@ -1,0 +1,40 @@
+namespace Controller.Switches;
+
+/// <summary>Settings of the OpenFlow listener and its sessions (configuration section <c>OpenFlow</c>).</summary>
+public sealed class OpenFlowServerOptions
+{
+    public const string SectionName = "OpenFlow";
+
+    /// <summary>Address to listen on.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port; 6653 is the IANA OpenFlow port. 0 picks a free port (tests).</summary>
+    public int Port { get; set; } = 6653;
+
+    /// <summary>Send our own ECHO_REQUEST after this long without any message from the switch.</summary>
+    public TimeSpan EchoInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Close the connection when no message at all has arrived for this long.</summary>
+    public TimeSpan EchoTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Close a connection that has not completed HELLO..ROLE_REPLY within this time.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Default time a request (RequestAsync, BarrierAsync, DumpFlowsAsync) waits for its reply.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>I/O event loops serving the switches; 0 means one per processor. Each loop multiplexes many switches.</summary>
+    public int EventLoopThreads { get; set; }
+
+    /// <summary>Listen backlog, large so that a reconnect storm of thousands of switches is not refused.</summary>
+    public int Backlog { get; set; } = 8192;
+
+    /// <summary>Outbound bytes queued per switch above which the channel reports not writable (senders wait).</summary>
+    public int WriteBufferHighWaterMark { get; set; } = 1 << 20;
+
+    /// <summary>Queued bytes below which a not-writable channel becomes writable again.</summary>
+    public int WriteBufferLowWaterMark { get; set; } = 256 << 10;
+
+    /// <summary>PACKET_IN events queued per subscriber beyond which new ones are dropped (counted).</summary>
+    public int PacketInQueueLimit { get; set; } = 10_000;
+}

@@ -1,0 +1,35 @@
+using Controller.Switches;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Controller.Switches;
+
+public static class OpenFlowServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the OpenFlow server (hosted service), its options (section <c>OpenFlow</c>, validated
+    /// on start), the switch registry as <see cref="ISwitchDirectory"/> (replacing any earlier one),
+    /// <see cref="ISwitchRegistry"/> and <see cref="ISwitchEvents"/>, and a no-op
+    /// <see cref="IOpenFlowMetrics"/> unless one is registered already.
+    /// </summary>
+    public static IServiceCollection AddOpenFlowServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<OpenFlowServerOptions>()
+            .Bind(configuration.GetSection(OpenFlowServerOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenFlowServerOptions>, OpenFlowServerOptionsValidator>());
+        services.TryAddSingleton<IOpenFlowMetrics, NullOpenFlowMetrics>();
+        services.TryAddSingleton<SwitchRegistry>();
+        services.RemoveAll<ISwitchDirectory>();
+        services.AddSingleton<ISwitchDirectory>(sp => sp.GetRequiredService<SwitchRegistry>());
+        services.TryAddSingleton<ISwitchRegistry>(sp => sp.GetRequiredService<SwitchRegistry>());
+        services.TryAddSingleton<ISwitchEvents>(sp => sp.GetRequiredService<SwitchRegistry>());
+        services.TryAddSingleton<OpenFlowServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<OpenFlowServer>());
+        return services;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using Controller.Switches;
+using DotNetty.Buffers;
+using DotNetty.Transport.Channels.Embedded;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenFlow;
+using OpenFlow.Channel;
+using OpenFlow.Messages;
+using OpenFlow.Wire;
+
+namespace Controller.Tests.Switches;
+
+/// <summary>A switch played by the test: a SwitchSession in an EmbeddedChannel with the real codecs.</summary>
+internal sealed class FakeSwitch : IDisposable
+{
+    public FakeSwitch(SwitchRegistry registry, OpenFlowServerOptions? options = null)
+    {
+        Session = new SwitchSession(options ?? new OpenFlowServerOptions(), registry, NullOpenFlowMetrics.Instance, NullLogger.Instance);
+        Channel = new EmbeddedChannel(new OfpFrameDecoder(), OfpMessageDecoder.Instance, OfpMessageEncoder.Instance, Session);
+    }
+
+    public EmbeddedChannel Channel { get; }
+
+    public SwitchSession Session { get; }
+
+    public static SwitchRegistry NewRegistry(OpenFlowServerOptions? options = null) =>
+        new(Options.Create(options ?? new OpenFlowServerOptions()), NullOpenFlowMetrics.Instance, NullLogger<SwitchRegistry>.Instance);
+
+    public static Port MakePort(uint no, string name) => new()
+    {
+        PortNo = no,
+        Name = name,
+        HwAddr = new MacAddress(0x0200_0000_0000UL + no),
+    };
+
+    public void Send(OfpMessage m) => SendRaw(MessageCodec.Encode(m));
+
+    public void SendRaw(byte[] bytes) => Channel.WriteInbound(Unpooled.WrappedBuffer(bytes));
+
+    /// <summary>The next message the controller sent, or null if none is queued.</summary>
+    public OfpMessage? Receive()
+    {
+        Channel.RunPendingTasks();
+        var buf = Channel.ReadOutbound<IByteBuffer>();
+        if (buf is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var bytes = new byte[buf.ReadableBytes];
+            buf.ReadBytes(bytes);
+            return MessageCodec.Decode(bytes);
+        }
+        finally
+        {
+            buf.Release();
+        }
+    }
+
+    public T Receive<T>()
+        where T : OfpMessage
+    {
+        var m = Receive();
+        Assert.That(m, Is.InstanceOf<T>());
+        return (T)m!;
+    }
+
+    /// <summary>Plays the switch side of the whole handshake; ports are sent in two PORT_DESC parts.</summary>
+    public void Handshake(ulong dpid, params Port[] ports)
+    {
+        Receive<Hello>();
+        Send(Hello.ForOpenFlow13(100));
+        var fr = Receive<FeaturesRequest>();
+        Send(new FeaturesReply { Xid = fr.Xid, DatapathId = new DatapathId(dpid), NTables = 254, NBuffers = 0 });
+        Receive<SetConfig>();
+        var pd = Receive<MultipartRequest>();
+        var half = ports.Length / 2;
+        Send(new MultipartReply { Xid = pd.Xid, Flags = MultipartFlags.More, Body = new PortDescReply { Ports = [.. ports[..half]] } });
+        Send(new MultipartReply { Xid = pd.Xid, Body = new PortDescReply { Ports = [.. ports[half..]] } });
+        var role = Receive<RoleRequest>();
+        Send(new RoleReply { Xid = role.Xid, Role = ControllerRole.Master, GenerationId = role.GenerationId });
+    }
+
+    public void Dispose() => Channel.FinishAndReleaseAll();
+}
