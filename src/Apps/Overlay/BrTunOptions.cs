@@ -10,4 +10,10 @@ public sealed record BrTunOptions
 
     /// <summary>hard_timeout of the entries the learn action writes into table 20, in seconds.</summary>
     public ushort LearnHardTimeout { get; init; } = 300;
+
+    /// <summary>
+    /// Answer ARP requests for the IPs of the store's ports in br-tun (table 19) instead of flooding
+    /// them to every tunnel. Requests for unknown IPs still flood.
+    /// </summary>
+    public bool ArpResponder { get; init; } = true;
 }
