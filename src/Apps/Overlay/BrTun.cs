@@ -12,7 +12,8 @@ namespace Apps.Overlay;
 /// <remarks>
 /// <code>
 ///  0 Classify      in_port=patch-int -> 1; in_port=tunnel -> 2; else drop
-///  1 FromLocal     unicast dst -> 20; multicast/broadcast dst -> 21
+///  1 FromLocal     DHCP client (network with a prefix) -> controller; ARP request -> 19;
+///                  unicast dst -> 20; multicast/broadcast dst -> 21
 ///  2 FromTunnel    tun_id=segment -> push local VLAN -> 10; else drop
 /// 10 Learn         learn(reverse path into 20), output:patch-int
 /// 19 ArpResponder  ARP request for a known port's IP -> reply out in_port (remote port) or drop
@@ -42,13 +43,16 @@ public static class BrTun
     /// <summary>Priority of the proactive l2population entries in table 20 (above learned ones).</summary>
     public const ushort L2PopPriority = 2;
 
+    /// <summary>Priority of table 1's DHCP diversion to the controller (above the ARP diversion).</summary>
+    public const ushort DhcpPriority = 3;
+
     /// <summary>Priority of table 1's ARP-request diversion to <see cref="ArpResponder"/> (above the broadcast split).</summary>
     public const ushort ArpRequestPriority = 2;
 
     public static FrozenDictionary<byte, TableSchema> Tables { get; } = new TableSchema[]
     {
         new(Classify, "classify", [OxmBasic.InPort], [FromLocal, FromTunnel]),
-        new(FromLocal, "from-local", [OxmBasic.EthDst, OxmBasic.EthType, OxmBasic.ArpOp], [ArpResponder, UcastToTun, FloodToTun]),
+        new(FromLocal, "from-local", [OxmBasic.EthDst, OxmBasic.EthType, OxmBasic.ArpOp, OxmBasic.VlanVid, OxmBasic.IpProto, OxmBasic.UdpSrc, OxmBasic.UdpDst], [ArpResponder, UcastToTun, FloodToTun]),
         new(FromTunnel, "from-tunnel", [OxmBasic.TunnelId], [Learn]),
         new(Learn, "learn", ImmutableArray<OxmBasic>.Empty, ImmutableArray<byte>.Empty),
         new(ArpResponder, "arp-responder", [OxmBasic.VlanVid, OxmBasic.EthType, OxmBasic.ArpOp, OxmBasic.ArpTpa], [FloodToTun]),

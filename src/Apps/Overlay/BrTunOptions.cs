@@ -16,4 +16,14 @@ public sealed record BrTunOptions
     /// them to every tunnel. Requests for unknown IPs still flood.
     /// </summary>
     public bool ArpResponder { get; init; } = true;
+
+    /// <summary>
+    /// Send DHCP client messages (UDP 68 -> 67) of networks that have a prefix to the controller, which
+    /// answers them (<see cref="Apps.Dhcp.DhcpResponder"/>), and answer ARP for the virtual server's
+    /// address. Networks without a prefix keep flooding DHCP, so a tenant's own server still works.
+    /// </summary>
+    public bool Dhcp { get; init; } = true;
+
+    /// <summary>The virtual DHCP server's MAC (the ARP responder's answer for its address).</summary>
+    public OpenFlow.MacAddress DhcpServerMac { get; init; } = new Apps.Dhcp.DhcpSettings().ServerMac;
 }

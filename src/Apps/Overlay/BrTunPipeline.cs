@@ -3,7 +3,9 @@
 // table 0  Classify    prio 1 in_port=patch-int            -> goto 1
 //                      prio 1 in_port=<each tunnel port>    -> goto 2
 //                      prio 0                               -> drop
-// table 1  FromLocal   prio 2 arp, arp_op=1, eth_dst=ff:ff:ff:ff:ff:ff (ARP request)   -> goto 19
+// table 1  FromLocal   prio 3 vlan_vid=<local|PRESENT>, udp, udp_src=68, udp_dst=67 (DHCP client, per
+//                             network with a prefix) -> output:CONTROLLER (answered by DhcpResponder)
+//                      prio 2 arp, arp_op=1, eth_dst=ff:ff:ff:ff:ff:ff (ARP request)   -> goto 19
 //                      prio 1 eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 (unicast)  -> goto 20
 //                      prio 1 eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 (multi/broadcast) -> goto 21
 // table 2  FromTunnel  prio 1 tun_id=<segment>  (per network present on this host)
@@ -18,6 +20,7 @@
 //                               arp_responder: eth_dst=eth_src, eth_src=MAC, arp_op=2, tha=sha,
 //                               tpa=spa, sha=MAC, spa=IP) and output:IN_PORT, back to br-int;
 //                             local port  -> drop: br-int already delivered the request to the VM
+//                      prio 1 ... arp_tpa=<virtual DHCP server address> -> reply with the server's MAC
 //                      prio 0 -> goto 21 (unknown IPs still flood)
 // table 20 UcastToTun  prio 2 vlan_vid=<local|PRESENT>, eth_dst=<remote port MAC>   (l2population)
 //                             -> pop_vlan, set_field:<segment>->tun_id, output:<tunnel to its host>
@@ -35,6 +38,7 @@
 // declared in the snapshot; a network uses only the tunnel ports of its own tunnel type. Flooding
 // goes to all of them, or, with l2population, only to ports leading to hosts that have the network.
 using System.Collections.Frozen;
+using Apps.Dhcp;
 using Apps.Flows;
 using Apps.Model;
 using OpenFlow;
@@ -53,6 +57,8 @@ public sealed class BrTunPipeline : IFlowApp
     public const ulong LearnedCookieLocal = 0xffff_ffff_ffffUL;
 
     private const ushort EtherTypeArp = 0x0806;
+    private const ushort EtherTypeIpv4 = 0x0800;
+    private const byte IpProtocolUdp = 17;
     private const ushort ArpRequestOp = 1;
     private const ushort ArpReply = 2;
 
@@ -236,10 +242,26 @@ public sealed class BrTunPipeline : IFlowApp
                 new ApplyActions(new PushVlanAction(0x8100), new SetFieldAction(Oxm.VlanVid(vid))),
                 Goto(BrTun.Learn)));
 
+            // Table 1: this network's DHCP goes to the controller; table 19 answers ARP for its server.
+            var dhcpServer = _options.Dhcp ? DhcpResponder.ServerAddress(state, net) : null;
+            if (dhcpServer is not null)
+            {
+                flows.Add(Flow(
+                    BrTun.FromLocal,
+                    BrTun.DhcpPriority,
+                    cookie,
+                    Match.Canonical(Oxm.VlanVid(vid), Oxm.EthType(EtherTypeIpv4), Oxm.IpProto(IpProtocolUdp), Oxm.UdpSrc(DhcpResponder.ClientPort), Oxm.UdpDst(DhcpResponder.ServerPort)),
+                    new ApplyActions(new OutputAction(OfpPort.Controller, OfpConstants.ControllerMaxLenNoBuffer))));
+            }
+
             // Table 19: ARP requests for this network's known IPs never leave the host.
             if (_options.ArpResponder)
             {
                 AddArpResponses(flows, self, ports, vid, cookie);
+                if (dhcpServer is not null)
+                {
+                    flows.Add(Flow(BrTun.ArpResponder, 1, cookie, ArpRequest(Oxm.VlanVid(vid), Oxm.ArpTpa(dhcpServer)), ArpReplyActions(_options.DhcpServerMac, dhcpServer)));
+                }
             }
 
             // Table 21: flood the local VLAN's frames into the segment.
@@ -297,18 +319,20 @@ public sealed class BrTunPipeline : IFlowApp
                 continue;
             }
 
-            var mac = new MacAddress(p.Mac);
-            flows.Add(Flow(BrTun.ArpResponder, 1, cookie, match, new ApplyActions(
-                new NxRegMove(NxmHeader.NxmOfEthSrc, NxmHeader.NxmOfEthDst),
-                new SetFieldAction(Oxm.EthSrc(mac)),
-                new SetFieldAction(Oxm.ArpOp(ArpReply)),
-                new NxRegMove(NxmHeader.NxmNxArpSha, NxmHeader.NxmNxArpTha),
-                new NxRegMove(NxmHeader.NxmOfArpSpa, NxmHeader.NxmOfArpTpa),
-                new SetFieldAction(Oxm.ArpSha(mac)),
-                new SetFieldAction(Oxm.ArpSpa(p.Ip!)),
-                Output(OfpPort.InPort))));
+            flows.Add(Flow(BrTun.ArpResponder, 1, cookie, match, ArpReplyActions(new MacAddress(p.Mac), p.Ip!)));
         }
     }
+
+    // Turns the request into the reply in place and sends it back where it came from (Neutron's arp_responder).
+    private static ApplyActions ArpReplyActions(MacAddress mac, System.Net.IPAddress ip) => new(
+        new NxRegMove(NxmHeader.NxmOfEthSrc, NxmHeader.NxmOfEthDst),
+        new SetFieldAction(Oxm.EthSrc(mac)),
+        new SetFieldAction(Oxm.ArpOp(ArpReply)),
+        new NxRegMove(NxmHeader.NxmNxArpSha, NxmHeader.NxmNxArpTha),
+        new NxRegMove(NxmHeader.NxmOfArpSpa, NxmHeader.NxmOfArpTpa),
+        new SetFieldAction(Oxm.ArpSha(mac)),
+        new SetFieldAction(Oxm.ArpSpa(ip)),
+        Output(OfpPort.InPort));
 
     private static Match ArpRequest(params OxmField[] fields) =>
         Match.Canonical([Oxm.EthType(EtherTypeArp), Oxm.ArpOp(ArpRequestOp), .. fields]);
