@@ -229,6 +229,7 @@ public sealed class TenantStore : IDisposable
             }
 
             var cidr = spec.Cidr is null ? null : TryCidr(spec.Cidr, errors);
+            CheckDhcpFields(spec, cidr, errors);
             ThrowIfAny(errors);
             if (_tenants.FindById(spec.TenantId) is null)
             {
@@ -265,6 +266,8 @@ public sealed class TenantStore : IDisposable
                 TunnelType = spec.TunnelType.ToString(),
                 SegmentId = (int)segment,
                 Cidr = cidr,
+                Gateway = spec.Gateway?.ToString(),
+                DnsServers = spec.DnsServers.IsDefaultOrEmpty ? null : [.. spec.DnsServers.Select(a => a.ToString())],
                 TenantAndName = tenantAndName,
             };
             _networks.Insert(doc);
@@ -891,6 +894,43 @@ public sealed class TenantStore : IDisposable
         }
     }
 
+    private static void CheckDhcpFields(NewNetwork spec, string? cidr, Dictionary<string, string[]> errors)
+    {
+        if (!spec.DnsServers.IsDefault && spec.DnsServers.Length > NewNetwork.MaxDnsServers)
+        {
+            errors["dnsServers"] = [$"dnsServers takes at most {NewNetwork.MaxDnsServers} addresses."];
+        }
+        else if (!spec.DnsServers.IsDefault && spec.DnsServers.Any(a => a.AddressFamily != AddressFamily.InterNetwork))
+        {
+            errors["dnsServers"] = ["dnsServers must be IPv4 addresses."];
+        }
+
+        if (spec.Gateway is not { } gw)
+        {
+            return;
+        }
+
+        if (spec.Cidr is null)
+        {
+            errors["gateway"] = ["gateway needs the network's cidr."];
+        }
+        else if (cidr is not null)
+        {
+            var net = IPNetwork.Parse(cidr);
+            var g = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(gw.GetAddressBytes());
+            var b = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(net.BaseAddress.GetAddressBytes());
+            var hostMask = net.PrefixLength == 0 ? uint.MaxValue : ~(uint.MaxValue << (32 - net.PrefixLength));
+            if (gw.AddressFamily != AddressFamily.InterNetwork || !net.Contains(gw))
+            {
+                errors["gateway"] = [$"gateway {gw} is outside the network's prefix {cidr}."];
+            }
+            else if (net.PrefixLength < 31 && (g == b || g == (b | hostMask)))
+            {
+                errors["gateway"] = [$"gateway {gw} is the network or broadcast address of {cidr}."];
+            }
+        }
+    }
+
     private static string? TryCidr(string cidr, Dictionary<string, string[]> errors)
     {
         if (IPNetwork.TryParse(cidr, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork)
@@ -951,7 +991,14 @@ public sealed class TenantStore : IDisposable
     private static TenantInfo ToInfo(TenantDocument d) => new(d.Id, d.Name);
 
     private static NetworkDetails ToDetails(NetworkDocument d) =>
-        new(new NetworkInfo(d.Id, d.TenantId, d.Name, Enum.Parse<TunnelType>(d.TunnelType), (uint)d.SegmentId), d.Cidr);
+        new(
+            new NetworkInfo(d.Id, d.TenantId, d.Name, Enum.Parse<TunnelType>(d.TunnelType), (uint)d.SegmentId)
+            {
+                Subnet = d.Cidr is null ? null : IPNetwork.Parse(d.Cidr),
+                Gateway = d.Gateway is null ? null : IPAddress.Parse(d.Gateway),
+                DnsServers = d.DnsServers is null ? [] : [.. d.DnsServers.Select(IPAddress.Parse)],
+            },
+            d.Cidr);
 
     private static HostInfo ToInfo(HostDocument d) =>
         new(d.Id, d.Name, unchecked((ulong)d.DatapathId), IPAddress.Parse(d.TunnelIp));
