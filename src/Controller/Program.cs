@@ -118,11 +118,17 @@ public static class ControllerHost
     private static bool IsLoopbackOnly(string urls) => SplitUrls(urls)
         .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
 
-    /// <summary>camelCase (the web default), enums as camelCase strings only, unknown members refused.</summary>
+    /// <summary>
+    /// camelCase (the web default) and nothing looser: enums only as their documented camelCase strings,
+    /// member names matched exactly (the web default would also take "TenantId" or "TENANTID"), unknown
+    /// members and duplicate keys refused (a second "tenantId" would otherwise silently win).
+    /// </summary>
     internal static JsonOptions ConfigureJson(JsonOptions o)
     {
-        o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.SerializerOptions.Converters.Add(new StrictEnumConverterFactory(JsonNamingPolicy.CamelCase));
         o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.SerializerOptions.PropertyNameCaseInsensitive = false;
+        o.SerializerOptions.AllowDuplicateProperties = false;
         return o;
     }
 }

@@ -803,12 +803,30 @@ public sealed class TenantStore : IDisposable
             throw new StoreValidationException("ip", $"ip {ip} is outside the network's prefix {network.Cidr}.");
         }
 
+        if (network.Cidr is not null && IsNetworkOrBroadcast(IPNetwork.Parse(network.Cidr), ip))
+        {
+            throw new StoreValidationException("ip", $"ip {ip} is the network or broadcast address of {network.Cidr}.");
+        }
+
         var text = ip.ToString();
         var networkId = network.Id;
         if (_ports.FindOne(x => x.NetworkId == networkId && x.Ip == text && x.Id != portId) is { } clash)
         {
             throw new StoreConflictException($"IP {text} is already used by port '{clash.Id}' in network '{networkId}'.", "ip");
         }
+    }
+
+    private static bool IsNetworkOrBroadcast(IPNetwork net, IPAddress ip)
+    {
+        if (net.PrefixLength >= 31)
+        {
+            return false; // RFC 3021 point-to-point links use both addresses
+        }
+
+        var a = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(ip.GetAddressBytes());
+        var b = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(net.BaseAddress.GetAddressBytes());
+        var hostMask = net.PrefixLength == 0 ? uint.MaxValue : ~(uint.MaxValue << (32 - net.PrefixLength));
+        return a == b || a == (b | hostMask);
     }
 
     private static string CheckName(string field, string? name)
@@ -830,6 +848,10 @@ public sealed class TenantStore : IDisposable
         {
             errors[field] = [$"{field} must be at most {MaxNameLength} characters."];
         }
+        else if (n.Any(char.IsControl))
+        {
+            errors[field] = [$"{field} must not contain control characters."];
+        }
 
         return n;
     }
@@ -840,6 +862,10 @@ public sealed class TenantStore : IDisposable
         if (n.Length > MaxNameLength)
         {
             errors[field] = [$"{field} must be at most {MaxNameLength} characters."];
+        }
+        else if (n.Any(char.IsControl))
+        {
+            errors[field] = [$"{field} must not contain control characters."];
         }
 
         return n;
@@ -857,7 +883,11 @@ public sealed class TenantStore : IDisposable
         }
         else if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.Broadcast) || (ip.GetAddressBytes()[0] & 0xF0) == 0xE0)
         {
-            errors["tunnelIp"] = [$"tunnelIp must be a unicast address; got {ip}."];
+            errors["tunnelIp"] = [$"tunnelIp must be a unicast address (not unspecified, broadcast or multicast); got {ip}."];
+        }
+        else if (IPAddress.IsLoopback(ip) || ip.GetAddressBytes()[0] == 0)
+        {
+            errors["tunnelIp"] = [$"tunnelIp must be reachable from other hosts (not loopback or 0.0.0.0/8); got {ip}."];
         }
     }
 
@@ -868,9 +898,9 @@ public sealed class TenantStore : IDisposable
         {
             errors["portName"] = ["portName is required."];
         }
-        else if (name.Length > MaxPortNameLength)
+        else if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxPortNameLength)
         {
-            errors["portName"] = [$"portName must be at most {MaxPortNameLength} characters (an OVS interface name); got {name.Length}."];
+            errors["portName"] = [$"portName must be at most {MaxPortNameLength} bytes (an OVS interface name, IFNAMSIZ-1); got {System.Text.Encoding.UTF8.GetByteCount(name)}."];
         }
         else if (name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
         {
@@ -917,14 +947,11 @@ public sealed class TenantStore : IDisposable
         else if (cidr is not null)
         {
             var net = IPNetwork.Parse(cidr);
-            var g = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(gw.GetAddressBytes());
-            var b = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(net.BaseAddress.GetAddressBytes());
-            var hostMask = net.PrefixLength == 0 ? uint.MaxValue : ~(uint.MaxValue << (32 - net.PrefixLength));
             if (gw.AddressFamily != AddressFamily.InterNetwork || !net.Contains(gw))
             {
                 errors["gateway"] = [$"gateway {gw} is outside the network's prefix {cidr}."];
             }
-            else if (net.PrefixLength < 31 && (g == b || g == (b | hostMask)))
+            else if (IsNetworkOrBroadcast(net, gw))
             {
                 errors["gateway"] = [$"gateway {gw} is the network or broadcast address of {cidr}."];
             }
@@ -933,7 +960,9 @@ public sealed class TenantStore : IDisposable
 
     private static string? TryCidr(string cidr, Dictionary<string, string[]> errors)
     {
-        if (IPNetwork.TryParse(cidr, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork)
+        // Only the canonical text: no host bits, no leading zeros, nothing a lenient parser would reinterpret.
+        if (IPNetwork.TryParse(cidr, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork
+            && string.Equals(net.ToString(), cidr, StringComparison.Ordinal))
         {
             return net.ToString();
         }
