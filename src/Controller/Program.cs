@@ -56,6 +56,7 @@ public static class ControllerHost
             .Bind(config.GetSection(RestOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => SplitUrls(o.Urls).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "Rest:Urls must be absolute http(s) URLs separated by ';'.")
+            .Validate(o => string.IsNullOrEmpty(o.Token) || !string.Equals(o.Token, o.ReadToken, StringComparison.Ordinal), "Rest:Token and Rest:ReadToken must differ.")
             .ValidateOnStart();
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));
@@ -90,7 +91,7 @@ public static class ControllerHost
             snapshot.Networks.Length,
             snapshot.Hosts.Length,
             snapshot.Ports.Length);
-        if (string.IsNullOrEmpty(rest.Token) && !IsLoopbackOnly(rest.Urls))
+        if (string.IsNullOrEmpty(rest.Token) && string.IsNullOrEmpty(rest.ReadToken) && !IsLoopbackOnly(rest.Urls))
         {
             ControllerLog.NoToken(log, rest.Urls);
         }
