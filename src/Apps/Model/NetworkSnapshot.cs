@@ -7,6 +7,9 @@ public enum TunnelType
 {
     Vxlan,
     Gre,
+
+    /// <summary>Geneve (RFC 8926); OVS port type <c>geneve</c>, tunnel port names <c>gnv-...</c>.</summary>
+    Geneve,
 }
 
 /// <summary>A tenant network: one 24-bit segment id (VXLAN VNI or GRE key), unique in the deployment.</summary>

@@ -34,7 +34,7 @@
 // output is patch-int; tables 20/21 are reached only from patch-int (table 1).
 //
 // Which networks: only those with at least one port on this host and a local VLAN for it.
-// Which tunnel ports: the switch's ports named vxlan-<hex IPv4> / gre-<hex IPv4> (Neutron), or
+// Which tunnel ports: the switch's ports named vxlan-/gre-/gnv-<hex IPv4 or IPv6 hash> (Neutron), or
 // declared in the snapshot; a network uses only the tunnel ports of its own tunnel type. Flooding
 // goes to all of them, or, with l2population, only to ports leading to hosts that have the network.
 using System.Collections.Frozen;
@@ -182,7 +182,8 @@ public sealed class BrTunPipeline : IFlowApp
 
             if (TunnelPortName.TryParse(p.Name, out var type, out var remote))
             {
-                var host = state.Hosts.FirstOrDefault(h => h.TunnelIp.Equals(remote));
+                // An IPv4 name spells the address; an IPv6 name is a hash, matched against each host's.
+                var host = state.Hosts.FirstOrDefault(h => remote is not null ? h.TunnelIp.Equals(remote) : TunnelPortName.Leads(p.Name, type, h.TunnelIp));
                 result.Add(new TunnelPort(p.Number, p.Name, type, host?.Id));
             }
         }

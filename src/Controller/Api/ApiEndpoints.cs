@@ -122,7 +122,7 @@ internal static class ApiEndpoints
             {
                 var errors = new RequestErrors();
                 var dpid = ParseDatapathId(body.DatapathId, required: true, errors);
-                var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: true, errors);
+                var ip = ParseTunnelIp(body.TunnelIp, required: true, errors);
                 errors.ThrowIfAny();
                 var h = s.CreateHost(new NewHost(body.Name ?? "", dpid!.Value, ip!)).ToResponse();
                 return TypedResults.Created($"/api/v1/hosts/{h.Id}", h);
@@ -145,7 +145,7 @@ internal static class ApiEndpoints
     {
         var errors = new RequestErrors();
         var dpid = ParseDatapathId(body.DatapathId, required: false, errors);
-        var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: false, errors);
+        var ip = ParseTunnelIp(body.TunnelIp, required: false, errors);
         errors.ThrowIfAny();
         return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip)).ToResponse();
     }
@@ -289,6 +289,23 @@ internal static class ApiEndpoints
         }
 
         return dpid;
+    }
+
+    /// <summary>A tunnel endpoint: dotted-decimal IPv4, or IPv6 in its usual text form (no zone id).</summary>
+    private static IPAddress? ParseTunnelIp(string? text, bool required, RequestErrors errors)
+    {
+        if (text is null || !text.Contains(':', StringComparison.Ordinal))
+        {
+            return ParseIPv4("tunnelIp", text, required, errors);
+        }
+
+        if (!WireFormat.TryParseIPv6(text, out var ip))
+        {
+            errors.Add("tunnelIp", $"tunnelIp must be a dotted-decimal IPv4 or an IPv6 address without zone; got '{text}'.");
+            return null;
+        }
+
+        return ip;
     }
 
     private static IPAddress? ParseIPv4(string field, string? text, bool required, RequestErrors errors)

@@ -68,6 +68,20 @@ internal static class WireFormat
             && ulong.TryParse(t, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out dpid);
     }
 
+    /// <summary>IPv6 text (RFC 4291 forms, hex digits, colons, an embedded dotted IPv4 tail) without a zone id.</summary>
+    public static bool TryParseIPv6(string? text, out IPAddress ip)
+    {
+        ip = IPAddress.IPv6None;
+        if (text is null || text.Length > 45 || !text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')
+            || !IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+
+        ip = parsed;
+        return true;
+    }
+
     /// <summary>
     /// Dotted decimal IPv4 only: four decimal numbers 0..255 without leading zeros. IPAddress.TryParse
     /// alone also takes "1", "::1", hex, and reads "010.000.000.001" as octal (8.0.0.1).

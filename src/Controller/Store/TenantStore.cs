@@ -225,7 +225,7 @@ public sealed class TenantStore : IDisposable
 
             if (!Enum.IsDefined(spec.TunnelType))
             {
-                errors["tunnelType"] = ["tunnelType must be vxlan or gre."];
+                errors["tunnelType"] = ["tunnelType must be vxlan, gre or geneve."];
             }
 
             var cidr = spec.Cidr is null ? null : TryCidr(spec.Cidr, errors);
@@ -572,7 +572,7 @@ public sealed class TenantStore : IDisposable
             TryPortName(spec.PortName, errors);
             if (!Enum.IsDefined(spec.TunnelType))
             {
-                errors["tunnelType"] = ["tunnelType must be vxlan or gre."];
+                errors["tunnelType"] = ["tunnelType must be vxlan, gre or geneve."];
             }
 
             if (spec.HostId == spec.RemoteHostId)
@@ -877,9 +877,16 @@ public sealed class TenantStore : IDisposable
         {
             errors["tunnelIp"] = ["tunnelIp is required."];
         }
+        else if (ip.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            if (ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6Loopback) || ip.IsIPv6Multicast || ip.IsIPv6LinkLocal || ip.IsIPv4MappedToIPv6 || ip.ScopeId != 0)
+            {
+                errors["tunnelIp"] = [$"tunnelIp must be a global or unique-local IPv6 unicast address (not ::, ::1, multicast, link-local or IPv4-mapped); got {ip}."];
+            }
+        }
         else if (ip.AddressFamily != AddressFamily.InterNetwork)
         {
-            errors["tunnelIp"] = [$"tunnelIp must be an IPv4 address; got {ip}."];
+            errors["tunnelIp"] = [$"tunnelIp must be an IPv4 or IPv6 address; got {ip}."];
         }
         else if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.Broadcast) || (ip.GetAddressBytes()[0] & 0xF0) == 0xE0)
         {

@@ -62,6 +62,33 @@ public sealed class StrictInputTests
     public async Task TunnelIp_MustBeAUnicastEndpoint(string ip) =>
         await RefusedAsync("/api/v1/hosts", $"{{\"name\":\"hv-x\",\"datapathId\":\"b7\",\"tunnelIp\":\"{ip}\"}}", "tunnelIp");
 
+    [TestCase("::1", TestName = "IPv6 loopback")]
+    [TestCase("::", TestName = "IPv6 unspecified")]
+    [TestCase("ff02::1", TestName = "IPv6 multicast")]
+    [TestCase("fe80::1", TestName = "IPv6 link-local")]
+    [TestCase("fd00::1%eth0", TestName = "IPv6 with a zone")]
+    [TestCase("::ffff:192.0.2.9", TestName = "IPv4-mapped IPv6")]
+    [TestCase("fd00:::1", TestName = "IPv6 malformed")]
+    public async Task TunnelIp_Ipv6MustBeAUnicastEndpoint(string ip) =>
+        await RefusedAsync("/api/v1/hosts", $"{{\"name\":\"hv-x6\",\"datapathId\":\"b8\",\"tunnelIp\":\"{ip}\"}}", "tunnelIp");
+
+    [Test]
+    public async Task Ipv6TunnelEndpoints_AndGeneveNetworks_AreAccepted()
+    {
+        var host = await Http.PostAsync("/api/v1/hosts", Json("{\"name\":\"hv-v6\",\"datapathId\":\"b9\",\"tunnelIp\":\"fd00:77::9\"}"));
+        var net = await Http.PostAsync("/api/v1/networks", Json($"{{\"tenantId\":\"{_tenant}\",\"name\":\"gnv\",\"tunnelType\":\"geneve\"}}"));
+        var hostText = await host.Content.ReadAsStringAsync();
+        var netText = await net.Content.ReadAsStringAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(host.StatusCode, Is.EqualTo(HttpStatusCode.Created), hostText);
+            Assert.That(hostText, Does.Contain("\"tunnelIp\":\"fd00:77::9\""));
+            Assert.That(net.StatusCode, Is.EqualTo(HttpStatusCode.Created), netText);
+            Assert.That(netText, Does.Contain("\"tunnelType\":\"geneve\""));
+        }
+    }
+
     [TestCase("\"VXLAN\"", TestName = "upper case")]
     [TestCase("\"Vxlan\"", TestName = "capitalised")]
     [TestCase("\"vxlan \"", TestName = "trailing space")]
