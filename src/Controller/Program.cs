@@ -56,6 +56,7 @@ public static class ControllerHost
             .Bind(config.GetSection(RestOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => SplitUrls(o.Urls).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "Rest:Urls must be absolute http(s) URLs separated by ';'.")
+            .Validate(o => string.IsNullOrEmpty(o.Token) || !string.Equals(o.Token, o.ReadToken, StringComparison.Ordinal), "Rest:Token and Rest:ReadToken must differ.")
             .ValidateOnStart();
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));
@@ -90,7 +91,7 @@ public static class ControllerHost
             snapshot.Networks.Length,
             snapshot.Hosts.Length,
             snapshot.Ports.Length);
-        if (string.IsNullOrEmpty(rest.Token) && !IsLoopbackOnly(rest.Urls))
+        if (string.IsNullOrEmpty(rest.Token) && string.IsNullOrEmpty(rest.ReadToken) && !IsLoopbackOnly(rest.Urls))
         {
             ControllerLog.NoToken(log, rest.Urls);
         }
@@ -118,11 +119,17 @@ public static class ControllerHost
     private static bool IsLoopbackOnly(string urls) => SplitUrls(urls)
         .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
 
-    /// <summary>camelCase (the web default), enums as camelCase strings only, unknown members refused.</summary>
+    /// <summary>
+    /// camelCase (the web default) and nothing looser: enums only as their documented camelCase strings,
+    /// member names matched exactly (the web default would also take "TenantId" or "TENANTID"), unknown
+    /// members and duplicate keys refused (a second "tenantId" would otherwise silently win).
+    /// </summary>
     internal static JsonOptions ConfigureJson(JsonOptions o)
     {
-        o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.SerializerOptions.Converters.Add(new StrictEnumConverterFactory(JsonNamingPolicy.CamelCase));
         o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.SerializerOptions.PropertyNameCaseInsensitive = false;
+        o.SerializerOptions.AllowDuplicateProperties = false;
         return o;
     }
 }

@@ -7,10 +7,35 @@ public enum TunnelType
 {
     Vxlan,
     Gre,
+
+    /// <summary>Geneve (RFC 8926); OVS port type <c>geneve</c>, tunnel port names <c>gnv-...</c>.</summary>
+    Geneve,
 }
 
 /// <summary>A tenant network: one 24-bit segment id (VXLAN VNI or GRE key), unique in the deployment.</summary>
-public sealed record NetworkInfo(string Id, string TenantId, string Name, TunnelType TunnelType, uint SegmentId);
+public sealed record NetworkInfo(string Id, string TenantId, string Name, TunnelType TunnelType, uint SegmentId)
+{
+    private readonly ImmutableArray<System.Net.IPAddress> _dnsServers = [];
+
+    /// <summary>The network's IPv4 prefix, when the operator gave one (needed for DHCP).</summary>
+    public System.Net.IPNetwork? Subnet { get; init; }
+
+    /// <summary>The default gateway handed out by DHCP (option 3), optional.</summary>
+    public System.Net.IPAddress? Gateway { get; init; }
+
+    /// <summary>DNS servers handed out by DHCP (option 6), optional.</summary>
+    public ImmutableArray<System.Net.IPAddress> DnsServers
+    {
+        get => _dnsServers;
+        init => _dnsServers = value.IsDefault ? [] : value;
+    }
+
+    public bool Equals(NetworkInfo? other) =>
+        other is not null && Id == other.Id && TenantId == other.TenantId && Name == other.Name && TunnelType == other.TunnelType
+        && SegmentId == other.SegmentId && Equals(Subnet, other.Subnet) && Equals(Gateway, other.Gateway) && DnsServers.SequenceEqual(other.DnsServers);
+
+    public override int GetHashCode() => HashCode.Combine(Id, SegmentId);
+}
 
 /// <summary>A hypervisor host: its br-tun datapath id and its underlay tunnel endpoint.</summary>
 public sealed record HostInfo(string Id, string Name, ulong DatapathId, System.Net.IPAddress TunnelIp);

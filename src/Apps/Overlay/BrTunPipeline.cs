@@ -3,7 +3,10 @@
 // table 0  Classify    prio 1 in_port=patch-int            -> goto 1
 //                      prio 1 in_port=<each tunnel port>    -> goto 2
 //                      prio 0                               -> drop
-// table 1  FromLocal   prio 1 eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 (unicast)  -> goto 20
+// table 1  FromLocal   prio 3 vlan_vid=<local|PRESENT>, udp, udp_src=68, udp_dst=67 (DHCP client, per
+//                             network with a prefix) -> output:CONTROLLER (answered by DhcpResponder)
+//                      prio 2 arp, arp_op=1, eth_dst=ff:ff:ff:ff:ff:ff (ARP request)   -> goto 19
+//                      prio 1 eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 (unicast)  -> goto 20
 //                      prio 1 eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 (multi/broadcast) -> goto 21
 // table 2  FromTunnel  prio 1 tun_id=<segment>  (per network present on this host)
 //                             -> push_vlan:0x8100, set_field:<local VLAN|PRESENT>->vlan_vid, goto 10
@@ -12,6 +15,13 @@
 //                                  VLAN_TCI[0..11], ETH_DST=ETH_SRC, load 0->VLAN_TCI,
 //                                  load TUN_ID->TUN_ID, output:IN_PORT),
 //                                output:patch-int
+// table 19 ArpResponder prio 1 vlan_vid=<local|PRESENT>, arp, arp_op=1, arp_tpa=<IP of a port of that network>
+//                             remote port -> turn the request into the reply in place (Neutron's
+//                               arp_responder: eth_dst=eth_src, eth_src=MAC, arp_op=2, tha=sha,
+//                               tpa=spa, sha=MAC, spa=IP) and output:IN_PORT, back to br-int;
+//                             local port  -> drop: br-int already delivered the request to the VM
+//                      prio 1 ... arp_tpa=<virtual DHCP server address> -> reply with the server's MAC
+//                      prio 0 -> goto 21 (unknown IPs still flood)
 // table 20 UcastToTun  prio 2 vlan_vid=<local|PRESENT>, eth_dst=<remote port MAC>   (l2population)
 //                             -> pop_vlan, set_field:<segment>->tun_id, output:<tunnel to its host>
 //                      prio 1 entries written by the learn action (cookie LearnedCookie; not ours to manage)
@@ -24,10 +34,11 @@
 // output is patch-int; tables 20/21 are reached only from patch-int (table 1).
 //
 // Which networks: only those with at least one port on this host and a local VLAN for it.
-// Which tunnel ports: the switch's ports named vxlan-<hex IPv4> / gre-<hex IPv4> (Neutron), or
+// Which tunnel ports: the switch's ports named vxlan-/gre-/gnv-<hex IPv4 or IPv6 hash> (Neutron), or
 // declared in the snapshot; a network uses only the tunnel ports of its own tunnel type. Flooding
 // goes to all of them, or, with l2population, only to ports leading to hosts that have the network.
 using System.Collections.Frozen;
+using Apps.Dhcp;
 using Apps.Flows;
 using Apps.Model;
 using OpenFlow;
@@ -35,6 +46,7 @@ using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Nicira;
 using OpenFlow.Matching;
+using OpenFlow.Protocol;
 
 namespace Apps.Overlay;
 
@@ -43,6 +55,12 @@ public sealed class BrTunPipeline : IFlowApp
 {
     /// <summary>App-local cookie bits of the entries the learn action creates (above any 24-bit segment).</summary>
     public const ulong LearnedCookieLocal = 0xffff_ffff_ffffUL;
+
+    private const ushort EtherTypeArp = 0x0806;
+    private const ushort EtherTypeIpv4 = 0x0800;
+    private const byte IpProtocolUdp = 17;
+    private const ushort ArpRequestOp = 1;
+    private const ushort ArpReply = 2;
 
     private static readonly MacAddress MulticastBit = new(0x0100_0000_0000UL);
 
@@ -88,6 +106,11 @@ public sealed class BrTunPipeline : IFlowApp
         // Table 1: from local VMs, split unicast from multicast/broadcast on the group bit.
         flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, Match.Canonical(Oxm.EthDst(MacAddress.Zero, MulticastBit)), Goto(BrTun.UcastToTun)));
         flows.Add(Flow(BrTun.FromLocal, 1, baseCookie, Match.Canonical(Oxm.EthDst(MulticastBit, MulticastBit)), Goto(BrTun.FloodToTun)));
+        if (_options.ArpResponder)
+        {
+            flows.Add(Flow(BrTun.FromLocal, BrTun.ArpRequestPriority, baseCookie, ArpRequest(Oxm.EthDst(MacAddress.Broadcast)), Goto(BrTun.ArpResponder)));
+            flows.Add(Flow(BrTun.ArpResponder, 0, baseCookie, Match.Empty, Goto(BrTun.FloodToTun)));
+        }
 
         // Tables 2/20/21 defaults.
         flows.Add(Flow(BrTun.FromTunnel, 0, baseCookie, Match.Empty));
@@ -159,7 +182,8 @@ public sealed class BrTunPipeline : IFlowApp
 
             if (TunnelPortName.TryParse(p.Name, out var type, out var remote))
             {
-                var host = state.Hosts.FirstOrDefault(h => h.TunnelIp.Equals(remote));
+                // An IPv4 name spells the address; an IPv6 name is a hash, matched against each host's.
+                var host = state.Hosts.FirstOrDefault(h => remote is not null ? h.TunnelIp.Equals(remote) : TunnelPortName.Leads(p.Name, type, h.TunnelIp));
                 result.Add(new TunnelPort(p.Number, p.Name, type, host?.Id));
             }
         }
@@ -219,6 +243,28 @@ public sealed class BrTunPipeline : IFlowApp
                 new ApplyActions(new PushVlanAction(0x8100), new SetFieldAction(Oxm.VlanVid(vid))),
                 Goto(BrTun.Learn)));
 
+            // Table 1: this network's DHCP goes to the controller; table 19 answers ARP for its server.
+            var dhcpServer = _options.Dhcp ? DhcpResponder.ServerAddress(state, net) : null;
+            if (dhcpServer is not null)
+            {
+                flows.Add(Flow(
+                    BrTun.FromLocal,
+                    BrTun.DhcpPriority,
+                    cookie,
+                    Match.Canonical(Oxm.VlanVid(vid), Oxm.EthType(EtherTypeIpv4), Oxm.IpProto(IpProtocolUdp), Oxm.UdpSrc(DhcpResponder.ClientPort), Oxm.UdpDst(DhcpResponder.ServerPort)),
+                    new ApplyActions(new OutputAction(OfpPort.Controller, OfpConstants.ControllerMaxLenNoBuffer))));
+            }
+
+            // Table 19: ARP requests for this network's known IPs never leave the host.
+            if (_options.ArpResponder)
+            {
+                AddArpResponses(flows, self, ports, vid, cookie);
+                if (dhcpServer is not null)
+                {
+                    flows.Add(Flow(BrTun.ArpResponder, 1, cookie, ArpRequest(Oxm.VlanVid(vid), Oxm.ArpTpa(dhcpServer)), ArpReplyActions(_options.DhcpServerMac, dhcpServer)));
+                }
+            }
+
             // Table 21: flood the local VLAN's frames into the segment.
             var floodTo = l2pop ? typed.Where(t => t.ToHostId is not null && hostsWithNet.Contains(t.ToHostId)).ToList() : typed;
             if (floodTo.Count != 0)
@@ -255,6 +301,42 @@ public sealed class BrTunPipeline : IFlowApp
             }
         }
     }
+
+    private static void AddArpResponses(List<FlowEntry> flows, HostInfo self, List<PortInfo> ports, VlanVid vid, Cookie cookie)
+    {
+        var seen = new HashSet<System.Net.IPAddress>();
+        foreach (var p in ports.Where(p => p.Ip is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetwork })
+                     .OrderBy(p => p.Ip!.ToString(), StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal))
+        {
+            if (!seen.Add(p.Ip!))
+            {
+                continue;
+            }
+
+            var match = ArpRequest(Oxm.VlanVid(vid), Oxm.ArpTpa(p.Ip!));
+            if (p.HostId == self.Id)
+            {
+                flows.Add(Flow(BrTun.ArpResponder, 1, cookie, match));
+                continue;
+            }
+
+            flows.Add(Flow(BrTun.ArpResponder, 1, cookie, match, ArpReplyActions(new MacAddress(p.Mac), p.Ip!)));
+        }
+    }
+
+    // Turns the request into the reply in place and sends it back where it came from (Neutron's arp_responder).
+    private static ApplyActions ArpReplyActions(MacAddress mac, System.Net.IPAddress ip) => new(
+        new NxRegMove(NxmHeader.NxmOfEthSrc, NxmHeader.NxmOfEthDst),
+        new SetFieldAction(Oxm.EthSrc(mac)),
+        new SetFieldAction(Oxm.ArpOp(ArpReply)),
+        new NxRegMove(NxmHeader.NxmNxArpSha, NxmHeader.NxmNxArpTha),
+        new NxRegMove(NxmHeader.NxmOfArpSpa, NxmHeader.NxmOfArpTpa),
+        new SetFieldAction(Oxm.ArpSha(mac)),
+        new SetFieldAction(Oxm.ArpSpa(ip)),
+        Output(OfpPort.InPort));
+
+    private static Match ArpRequest(params OxmField[] fields) =>
+        Match.Canonical([Oxm.EthType(EtherTypeArp), Oxm.ArpOp(ArpRequestOp), .. fields]);
 
     private static OfpAction[] ToTunnel(uint segment) => [new PopVlanAction(), new SetFieldAction(Oxm.TunnelId(segment))];
 

@@ -53,10 +53,10 @@ internal static class ApiEndpoints
 
     private static void MapNetworks(RouteGroupBuilder g)
     {
-        g.MapGet("", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse()).ToList()))
+        g.MapGet("", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse(s)).ToList()))
             .WithName("ListNetworks");
         g.MapGet("/{id}", (string id, TenantStore s) =>
-                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse()))
+                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse(s)))
             .WithName("GetNetwork");
         g.MapPost("", (NetworkRequest body, TenantStore s) =>
             {
@@ -71,18 +71,37 @@ internal static class ApiEndpoints
                     errors.Add("segmentId", $"segmentId must be between 1 and {TenantStore.MaxSegmentId}; got {seg}.");
                 }
 
+                var gateway = ParseIPv4("gateway", body.Gateway, required: false, errors);
+                var dns = new List<IPAddress>();
+                if (body.DnsServers is { Count: > NewNetwork.MaxDnsServers })
+                {
+                    errors.Add("dnsServers", $"dnsServers takes at most {NewNetwork.MaxDnsServers} addresses; got {body.DnsServers.Count}.");
+                }
+                else
+                {
+                    for (var i = 0; i < (body.DnsServers?.Count ?? 0); i++)
+                    {
+                        if (ParseIPv4($"dnsServers[{i}]", body.DnsServers![i] ?? "", required: true, errors) is { } d)
+                        {
+                            dns.Add(d);
+                        }
+                    }
+                }
+
                 errors.ThrowIfAny();
                 var n = s.CreateNetwork(new NewNetwork(
                     body.TenantId!,
                     body.Name ?? "",
                     body.TunnelType ?? TunnelType.Vxlan,
                     (uint?)body.SegmentId,
-                    body.Cidr)).ToResponse();
+                    body.Cidr,
+                    gateway,
+                    [.. dns])).ToResponse(s);
                 return TypedResults.Created($"/api/v1/networks/{n.Id}", n);
             })
             .WithName("CreateNetwork");
         g.MapPatch("/{id}", (string id, NetworkPatchRequest body, TenantStore s) =>
-                TypedResults.Ok(s.RenameNetwork(id, body.Name ?? "").ToResponse()))
+                TypedResults.Ok(s.RenameNetwork(id, body.Name ?? "").ToResponse(s)))
             .WithName("UpdateNetwork");
         g.MapDelete("/{id}", (string id, TenantStore s) =>
             {
@@ -103,7 +122,7 @@ internal static class ApiEndpoints
             {
                 var errors = new RequestErrors();
                 var dpid = ParseDatapathId(body.DatapathId, required: true, errors);
-                var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: true, errors);
+                var ip = ParseTunnelIp(body.TunnelIp, required: true, errors);
                 errors.ThrowIfAny();
                 var h = s.CreateHost(new NewHost(body.Name ?? "", dpid!.Value, ip!)).ToResponse();
                 return TypedResults.Created($"/api/v1/hosts/{h.Id}", h);
@@ -126,7 +145,7 @@ internal static class ApiEndpoints
     {
         var errors = new RequestErrors();
         var dpid = ParseDatapathId(body.DatapathId, required: false, errors);
-        var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: false, errors);
+        var ip = ParseTunnelIp(body.TunnelIp, required: false, errors);
         errors.ThrowIfAny();
         return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip)).ToResponse();
     }
@@ -270,6 +289,23 @@ internal static class ApiEndpoints
         }
 
         return dpid;
+    }
+
+    /// <summary>A tunnel endpoint: dotted-decimal IPv4, or IPv6 in its usual text form (no zone id).</summary>
+    private static IPAddress? ParseTunnelIp(string? text, bool required, RequestErrors errors)
+    {
+        if (text is null || !text.Contains(':', StringComparison.Ordinal))
+        {
+            return ParseIPv4("tunnelIp", text, required, errors);
+        }
+
+        if (!WireFormat.TryParseIPv6(text, out var ip))
+        {
+            errors.Add("tunnelIp", $"tunnelIp must be a dotted-decimal IPv4 or an IPv6 address without zone; got '{text}'.");
+            return null;
+        }
+
+        return ip;
     }
 
     private static IPAddress? ParseIPv4(string field, string? text, bool required, RequestErrors errors)

@@ -2,4 +2,5 @@ using Apps.Model;
 
 namespace Controller.Api;
 
-public sealed record NetworkResponse(string Id, string TenantId, string Name, TunnelType TunnelType, uint SegmentId, string? Cidr);
+/// <summary>A network; dhcpServer is the virtual DHCP server's address (null: the network has no DHCP from the controller).</summary>
+public sealed record NetworkResponse(string Id, string TenantId, string Name, TunnelType TunnelType, uint SegmentId, string? Cidr, string? Gateway, IReadOnlyList<string> DnsServers, string? DhcpServer);

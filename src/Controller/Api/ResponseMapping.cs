@@ -9,8 +9,17 @@ internal static class ResponseMapping
 {
     public static TenantResponse ToResponse(this TenantInfo t) => new(t.Id, t.Name);
 
-    public static NetworkResponse ToResponse(this NetworkDetails d) =>
-        new(d.Network.Id, d.Network.TenantId, d.Network.Name, d.Network.TunnelType, d.Network.SegmentId, d.Cidr);
+    public static NetworkResponse ToResponse(this NetworkDetails d, TenantStore store) =>
+        new(
+            d.Network.Id,
+            d.Network.TenantId,
+            d.Network.Name,
+            d.Network.TunnelType,
+            d.Network.SegmentId,
+            d.Cidr,
+            d.Network.Gateway?.ToString(),
+            [.. d.Network.DnsServers.Select(a => a.ToString())],
+            Apps.Dhcp.DhcpResponder.ServerAddress(store.Current, d.Network)?.ToString());
 
     public static HostResponse ToResponse(this HostInfo h) =>
         new(h.Id, h.Name, WireFormat.DatapathId(h.DatapathId), h.TunnelIp.ToString());

@@ -11,6 +11,12 @@ public sealed class RestOptions
     [Required(AllowEmptyStrings = false)]
     public string Urls { get; set; } = "http://127.0.0.1:8080";
 
-    /// <summary>When set, every write (POST/PUT/PATCH/DELETE) needs <c>Authorization: Bearer &lt;Token&gt;</c>; reads stay open.</summary>
+    /// <summary>
+    /// The write-scope token (it can read too). When it or <see cref="ReadToken"/> is set, every /api request
+    /// and /metrics needs <c>Authorization: Bearer</c>; writes (POST/PUT/PATCH/DELETE) only this one.
+    /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>A read-scope token (monitoring, the web view): GETs only; a write with it is 403.</summary>
+    public string? ReadToken { get; set; }
 }

@@ -16,6 +16,12 @@ internal sealed class NetworkDocument
 
     public string? Cidr { get; set; }
 
+    /// <summary>Dotted-quad IPv4, or null (older documents have none).</summary>
+    public string? Gateway { get; set; }
+
+    /// <summary>Dotted-quad IPv4 addresses, or null (older documents have none).</summary>
+    public string[]? DnsServers { get; set; }
+
     /// <summary>"tenant/name": a unique index on it keeps names unique per tenant without a scan.</summary>
     public string TenantAndName { get; set; } = "";
 }

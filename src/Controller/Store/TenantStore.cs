@@ -225,10 +225,11 @@ public sealed class TenantStore : IDisposable
 
             if (!Enum.IsDefined(spec.TunnelType))
             {
-                errors["tunnelType"] = ["tunnelType must be vxlan or gre."];
+                errors["tunnelType"] = ["tunnelType must be vxlan, gre or geneve."];
             }
 
             var cidr = spec.Cidr is null ? null : TryCidr(spec.Cidr, errors);
+            CheckDhcpFields(spec, cidr, errors);
             ThrowIfAny(errors);
             if (_tenants.FindById(spec.TenantId) is null)
             {
@@ -265,6 +266,8 @@ public sealed class TenantStore : IDisposable
                 TunnelType = spec.TunnelType.ToString(),
                 SegmentId = (int)segment,
                 Cidr = cidr,
+                Gateway = spec.Gateway?.ToString(),
+                DnsServers = spec.DnsServers.IsDefaultOrEmpty ? null : [.. spec.DnsServers.Select(a => a.ToString())],
                 TenantAndName = tenantAndName,
             };
             _networks.Insert(doc);
@@ -569,7 +572,7 @@ public sealed class TenantStore : IDisposable
             TryPortName(spec.PortName, errors);
             if (!Enum.IsDefined(spec.TunnelType))
             {
-                errors["tunnelType"] = ["tunnelType must be vxlan or gre."];
+                errors["tunnelType"] = ["tunnelType must be vxlan, gre or geneve."];
             }
 
             if (spec.HostId == spec.RemoteHostId)
@@ -800,12 +803,30 @@ public sealed class TenantStore : IDisposable
             throw new StoreValidationException("ip", $"ip {ip} is outside the network's prefix {network.Cidr}.");
         }
 
+        if (network.Cidr is not null && IsNetworkOrBroadcast(IPNetwork.Parse(network.Cidr), ip))
+        {
+            throw new StoreValidationException("ip", $"ip {ip} is the network or broadcast address of {network.Cidr}.");
+        }
+
         var text = ip.ToString();
         var networkId = network.Id;
         if (_ports.FindOne(x => x.NetworkId == networkId && x.Ip == text && x.Id != portId) is { } clash)
         {
             throw new StoreConflictException($"IP {text} is already used by port '{clash.Id}' in network '{networkId}'.", "ip");
         }
+    }
+
+    private static bool IsNetworkOrBroadcast(IPNetwork net, IPAddress ip)
+    {
+        if (net.PrefixLength >= 31)
+        {
+            return false; // RFC 3021 point-to-point links use both addresses
+        }
+
+        var a = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(ip.GetAddressBytes());
+        var b = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(net.BaseAddress.GetAddressBytes());
+        var hostMask = net.PrefixLength == 0 ? uint.MaxValue : ~(uint.MaxValue << (32 - net.PrefixLength));
+        return a == b || a == (b | hostMask);
     }
 
     private static string CheckName(string field, string? name)
@@ -827,6 +848,10 @@ public sealed class TenantStore : IDisposable
         {
             errors[field] = [$"{field} must be at most {MaxNameLength} characters."];
         }
+        else if (n.Any(char.IsControl))
+        {
+            errors[field] = [$"{field} must not contain control characters."];
+        }
 
         return n;
     }
@@ -838,6 +863,10 @@ public sealed class TenantStore : IDisposable
         {
             errors[field] = [$"{field} must be at most {MaxNameLength} characters."];
         }
+        else if (n.Any(char.IsControl))
+        {
+            errors[field] = [$"{field} must not contain control characters."];
+        }
 
         return n;
     }
@@ -848,13 +877,24 @@ public sealed class TenantStore : IDisposable
         {
             errors["tunnelIp"] = ["tunnelIp is required."];
         }
+        else if (ip.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            if (ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6Loopback) || ip.IsIPv6Multicast || ip.IsIPv6LinkLocal || ip.IsIPv4MappedToIPv6 || ip.ScopeId != 0)
+            {
+                errors["tunnelIp"] = [$"tunnelIp must be a global or unique-local IPv6 unicast address (not ::, ::1, multicast, link-local or IPv4-mapped); got {ip}."];
+            }
+        }
         else if (ip.AddressFamily != AddressFamily.InterNetwork)
         {
-            errors["tunnelIp"] = [$"tunnelIp must be an IPv4 address; got {ip}."];
+            errors["tunnelIp"] = [$"tunnelIp must be an IPv4 or IPv6 address; got {ip}."];
         }
         else if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.Broadcast) || (ip.GetAddressBytes()[0] & 0xF0) == 0xE0)
         {
-            errors["tunnelIp"] = [$"tunnelIp must be a unicast address; got {ip}."];
+            errors["tunnelIp"] = [$"tunnelIp must be a unicast address (not unspecified, broadcast or multicast); got {ip}."];
+        }
+        else if (IPAddress.IsLoopback(ip) || ip.GetAddressBytes()[0] == 0)
+        {
+            errors["tunnelIp"] = [$"tunnelIp must be reachable from other hosts (not loopback or 0.0.0.0/8); got {ip}."];
         }
     }
 
@@ -865,9 +905,9 @@ public sealed class TenantStore : IDisposable
         {
             errors["portName"] = ["portName is required."];
         }
-        else if (name.Length > MaxPortNameLength)
+        else if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxPortNameLength)
         {
-            errors["portName"] = [$"portName must be at most {MaxPortNameLength} characters (an OVS interface name); got {name.Length}."];
+            errors["portName"] = [$"portName must be at most {MaxPortNameLength} bytes (an OVS interface name, IFNAMSIZ-1); got {System.Text.Encoding.UTF8.GetByteCount(name)}."];
         }
         else if (name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
         {
@@ -891,9 +931,45 @@ public sealed class TenantStore : IDisposable
         }
     }
 
+    private static void CheckDhcpFields(NewNetwork spec, string? cidr, Dictionary<string, string[]> errors)
+    {
+        if (!spec.DnsServers.IsDefault && spec.DnsServers.Length > NewNetwork.MaxDnsServers)
+        {
+            errors["dnsServers"] = [$"dnsServers takes at most {NewNetwork.MaxDnsServers} addresses."];
+        }
+        else if (!spec.DnsServers.IsDefault && spec.DnsServers.Any(a => a.AddressFamily != AddressFamily.InterNetwork))
+        {
+            errors["dnsServers"] = ["dnsServers must be IPv4 addresses."];
+        }
+
+        if (spec.Gateway is not { } gw)
+        {
+            return;
+        }
+
+        if (spec.Cidr is null)
+        {
+            errors["gateway"] = ["gateway needs the network's cidr."];
+        }
+        else if (cidr is not null)
+        {
+            var net = IPNetwork.Parse(cidr);
+            if (gw.AddressFamily != AddressFamily.InterNetwork || !net.Contains(gw))
+            {
+                errors["gateway"] = [$"gateway {gw} is outside the network's prefix {cidr}."];
+            }
+            else if (IsNetworkOrBroadcast(net, gw))
+            {
+                errors["gateway"] = [$"gateway {gw} is the network or broadcast address of {cidr}."];
+            }
+        }
+    }
+
     private static string? TryCidr(string cidr, Dictionary<string, string[]> errors)
     {
-        if (IPNetwork.TryParse(cidr, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork)
+        // Only the canonical text: no host bits, no leading zeros, nothing a lenient parser would reinterpret.
+        if (IPNetwork.TryParse(cidr, out var net) && net.BaseAddress.AddressFamily == AddressFamily.InterNetwork
+            && string.Equals(net.ToString(), cidr, StringComparison.Ordinal))
         {
             return net.ToString();
         }
@@ -951,7 +1027,14 @@ public sealed class TenantStore : IDisposable
     private static TenantInfo ToInfo(TenantDocument d) => new(d.Id, d.Name);
 
     private static NetworkDetails ToDetails(NetworkDocument d) =>
-        new(new NetworkInfo(d.Id, d.TenantId, d.Name, Enum.Parse<TunnelType>(d.TunnelType), (uint)d.SegmentId), d.Cidr);
+        new(
+            new NetworkInfo(d.Id, d.TenantId, d.Name, Enum.Parse<TunnelType>(d.TunnelType), (uint)d.SegmentId)
+            {
+                Subnet = d.Cidr is null ? null : IPNetwork.Parse(d.Cidr),
+                Gateway = d.Gateway is null ? null : IPAddress.Parse(d.Gateway),
+                DnsServers = d.DnsServers is null ? [] : [.. d.DnsServers.Select(IPAddress.Parse)],
+            },
+            d.Cidr);
 
     private static HostInfo ToInfo(HostDocument d) =>
         new(d.Id, d.Name, unchecked((ulong)d.DatapathId), IPAddress.Parse(d.TunnelIp));

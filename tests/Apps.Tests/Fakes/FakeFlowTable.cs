@@ -123,6 +123,12 @@ internal sealed class FakeFlowTable
                 OxmBasic.EthSrc => p.EthSrc.Value,
                 OxmBasic.VlanVid => p.VlanVidRaw,
                 OxmBasic.TunnelId => p.TunId,
+                OxmBasic.EthType => p.EthType,
+                OxmBasic.ArpOp => Arp(p).Op,
+                OxmBasic.ArpSpa => V4(Arp(p).Spa),
+                OxmBasic.ArpTpa => V4(Arp(p).Tpa),
+                OxmBasic.ArpSha => Arp(p).Sha.Value,
+                OxmBasic.ArpTha => Arp(p).Tha.Value,
                 _ => throw new NotSupportedException($"match field {f} is not modelled"),
             };
             var mask = f.MaskAsUInt64();
@@ -173,12 +179,54 @@ internal sealed class FakeFlowTable
                 return p with { TunId = f.ValueAsUInt64() };
             case SetFieldAction { Field: var f } when f.IsBasic(OxmBasic.EthDst):
                 return p with { EthDst = new MacAddress(f.ValueAsUInt64()) };
+            case SetFieldAction { Field: var f } when f.IsBasic(OxmBasic.EthSrc):
+                return p with { EthSrc = new MacAddress(f.ValueAsUInt64()) };
+            case SetFieldAction { Field: var f } when f.IsBasic(OxmBasic.ArpOp):
+                return p with { Arp = Arp(p) with { Op = (ushort)f.ValueAsUInt64() } };
+            case SetFieldAction { Field: var f } when f.IsBasic(OxmBasic.ArpSha):
+                return p with { Arp = Arp(p) with { Sha = new MacAddress(f.ValueAsUInt64()) } };
+            case SetFieldAction { Field: var f } when f.IsBasic(OxmBasic.ArpSpa):
+                return p with { Arp = Arp(p) with { Spa = FromV4(f.ValueAsUInt64()) } };
+            case NxRegMove move:
+                return Move(move, p);
             case NxLearn learn:
                 Add(Learn(learn, p));
                 return p;
             default:
                 throw new NotSupportedException($"action {action} is not modelled");
         }
+    }
+
+    private static FakeArp Arp(FakePacket p) => p.Arp ?? throw new InvalidOperationException("ARP field of a frame that is not ARP (missing eth_type prerequisite?)");
+
+    private static ulong V4(System.Net.IPAddress a) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes());
+
+    private static System.Net.IPAddress FromV4(ulong v) => new([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
+
+    /// <summary>Whole-field moves between the Ethernet and ARP address fields (all the pipeline's ARP responder does).</summary>
+    private static FakePacket Move(NxRegMove m, FakePacket p)
+    {
+        if (m.SourceOffset != 0 || m.DestinationOffset != 0 || m.NBits != m.Source.BitWidth || m.NBits != m.Destination.BitWidth)
+        {
+            throw new NotSupportedException($"partial move {m} is not modelled");
+        }
+
+        if (m.Source == NxmHeader.NxmOfEthSrc && m.Destination == NxmHeader.NxmOfEthDst)
+        {
+            return p with { EthDst = p.EthSrc };
+        }
+
+        if (m.Source == NxmHeader.NxmNxArpSha && m.Destination == NxmHeader.NxmNxArpTha)
+        {
+            return p with { Arp = Arp(p) with { Tha = Arp(p).Sha } };
+        }
+
+        if (m.Source == NxmHeader.NxmOfArpSpa && m.Destination == NxmHeader.NxmOfArpTpa)
+        {
+            return p with { Arp = Arp(p) with { Tpa = Arp(p).Spa } };
+        }
+
+        throw new NotSupportedException($"move {m.Source} -> {m.Destination} is not modelled");
     }
 
     /// <summary>Builds the flow a Nicira learn action writes for packet <paramref name="p"/>.</summary>

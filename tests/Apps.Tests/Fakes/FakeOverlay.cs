@@ -69,6 +69,15 @@ internal sealed class FakeOverlay
         return trace;
     }
 
+    /// <summary>Sends an ARP request from a VM on <paramref name="hostId"/> (broadcast, tagged with the host's VLAN).</summary>
+    public OverlayTrace SendArpRequestFromVm(string hostId, ushort vlan, MacAddress src, System.Net.IPAddress spa, System.Net.IPAddress tpa)
+    {
+        var trace = new OverlayTrace();
+        var packet = new FakePacket(PatchPort, src, MacAddress.Broadcast, vlan, Arp: FakeArp.Request(src, spa, tpa));
+        Run(_hosts[hostId], packet, fromTunnel: false, trace, depth: 0);
+        return trace;
+    }
+
     /// <summary>Injects a frame arriving on host <paramref name="hostId"/> from the tunnel to <paramref name="peerId"/>.</summary>
     public OverlayTrace ReceiveFromTunnel(string hostId, string peerId, TunnelType type, ulong tunId, MacAddress src, MacAddress dst)
     {

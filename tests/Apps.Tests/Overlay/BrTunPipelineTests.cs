@@ -60,6 +60,7 @@ public sealed class BrTunPipelineTests
             $"{c}, table=0, priority=1, in_port=4 actions=goto_table:2",
             $"{c}, table=0, priority=1, in_port=5 actions=goto_table:2",
             $"{c}, table=0, priority=0 actions=drop",
+            $"{c}, table=1, priority=2, eth_dst=ff:ff:ff:ff:ff:ff, eth_type=0x806, arp_op=0x1 actions=goto_table:19",
             $"{c}, table=1, priority=1, eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:20",
             $"{c}, table=1, priority=1, eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:21",
             "cookie=0xb70000000000064, table=2, priority=1, tun_id=0x64 actions=push_vlan:0x8100,set_field:0x1001->vlan_vid,goto_table:10",
@@ -67,6 +68,7 @@ public sealed class BrTunPipelineTests
             "cookie=0xb7000000000012c, table=2, priority=1, tun_id=0x12c actions=push_vlan:0x8100,set_field:0x1003->vlan_vid,goto_table:10",
             $"{c}, table=2, priority=0 actions=drop",
             $"{c}, table=10, priority=1 actions=learn(table=20,hard_timeout=300,priority=1,cookie=0xb70ffffffffffff,NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0->NXM_OF_VLAN_TCI[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:OXM_OF_IN_PORT[]),output:1",
+            $"{c}, table=19, priority=0 actions=goto_table:21",
             $"{c}, table=20, priority=0 actions=goto_table:21",
             "cookie=0xb70000000000064, table=21, priority=1, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2,output:3",
             "cookie=0xb700000000000c8, table=21, priority=1, vlan_vid=0x1002 actions=pop_vlan,set_field:0xc8->tun_id,output:2,output:3",
@@ -232,7 +234,7 @@ public sealed class BrTunPipelineTests
     {
         var overlay = new FakeOverlay(ThreeHosts(), new BrTunPipeline());
 
-        Assert.That(overlay.Host("h1").Desired.Count(f => f.Priority == Apps.Overlay.BrTun.L2PopPriority), Is.EqualTo(4));
+        Assert.That(overlay.Host("h1").Desired.Count(f => f.TableId == BrTun.UcastToTun && f.Priority == BrTun.L2PopPriority), Is.EqualTo(4));
     }
 
     [Test]
@@ -245,9 +247,11 @@ public sealed class BrTunPipelineTests
         {
             "cookie=0xb70000000000000, table=0, priority=1, in_port=3 actions=goto_table:2",
             "cookie=0xb70000000000000, table=0, priority=0 actions=drop",
+            "cookie=0xb70000000000000, table=1, priority=2, eth_dst=ff:ff:ff:ff:ff:ff, eth_type=0x806, arp_op=0x1 actions=goto_table:19",
             "cookie=0xb70000000000000, table=1, priority=1, eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:20",
             "cookie=0xb70000000000000, table=1, priority=1, eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:21",
             "cookie=0xb70000000000000, table=2, priority=0 actions=drop",
+            "cookie=0xb70000000000000, table=19, priority=0 actions=goto_table:21",
             "cookie=0xb70000000000000, table=20, priority=0 actions=goto_table:21",
             "cookie=0xb70000000000000, table=21, priority=0 actions=drop",
         }));

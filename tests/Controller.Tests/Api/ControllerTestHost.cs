@@ -26,7 +26,7 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <param name="directory">Store directory to use and keep (the caller deletes it); by default a temp one deleted on dispose.</param>
-    public static async Task<ControllerTestHost> StartAsync(string? token = null, Action<WebApplicationBuilder>? configure = null, string? directory = null)
+    public static async Task<ControllerTestHost> StartAsync(string? token = null, Action<WebApplicationBuilder>? configure = null, string? directory = null, IEnumerable<string>? extraArgs = null)
     {
         var dir = directory ?? Path.Combine(Path.GetTempPath(), "ofc-rest-" + Guid.NewGuid().ToString("n"));
         var ownedDir = directory is null ? dir : null;
@@ -42,6 +42,8 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         {
             args.Add($"--Rest:Token={token}");
         }
+
+        args.AddRange(extraArgs ?? []);
 
         var app = ControllerHost.Build([.. args], configure);
         try

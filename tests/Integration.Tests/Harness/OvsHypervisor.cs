@@ -93,18 +93,28 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     /// </summary>
     public async Task<int> AddTunnelPortAsync(string name, TunnelType type, string remoteIp, string bridge = BrTun)
     {
-        var kind = type == TunnelType.Vxlan ? "vxlan" : "gre";
+        var kind = type.Name();
         await VsctlAsync(
             "add-port", bridge, name, "--", "set", "interface", name, $"type={kind}",
             $"options:remote_ip={remoteIp}", "options:key=flow").ConfigureAwait(false);
         return await PortNumberAsync(bridge, name).ConfigureAwait(false);
     }
 
-    /// <summary>Neutron's tunnel port naming: <c>vxlan-c0a84d02</c> for 192.168.77.2 (the hex of the remote IP).</summary>
+    /// <summary>
+    /// Neutron's tunnel port naming: <c>vxlan-c0a84d02</c> for 192.168.77.2 (the hex of the remote IPv4), a hash
+    /// for IPv6 (the product's own <see cref="Apps.Overlay.TunnelPortName"/>, whose vectors are checked against an
+    /// independent computation in Apps.Tests).
+    /// </summary>
     public static string TunnelPortName(TunnelType type, string remoteIp)
     {
-        var hex = string.Concat(System.Net.IPAddress.Parse(remoteIp).GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
-        return $"{(type == TunnelType.Vxlan ? "vxlan" : "gre")}-{hex}";
+        var ip = System.Net.IPAddress.Parse(remoteIp);
+        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return Apps.Overlay.TunnelPortName.Format((Apps.Model.TunnelType)(int)type, ip);
+        }
+
+        var hex = string.Concat(ip.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        return $"{(type == TunnelType.Geneve ? "gnv" : type.Name())}-{hex}";
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace Integration.Tests.Harness;
 
 /// <summary>
-/// tcpdump on a VM's eth0 writing a pcap file (packet-buffered). <see cref="StopAsync"/> stops it with SIGINT
+/// tcpdump on a VM's eth0 (or any interface of a namespace) writing a pcap file (packet-buffered). <see cref="StopAsync"/> stops it with SIGINT
 /// and returns the packets decoded by <c>tcpdump -r -n -e</c>, one line each (link-level header included).
 /// </summary>
 internal sealed class PacketCapture : IAsyncDisposable
@@ -17,16 +17,19 @@ internal sealed class PacketCapture : IAsyncDisposable
 
     public string File { get; }
 
-    internal static async Task<PacketCapture> StartAsync(Vm vm, string filter)
+    internal static Task<PacketCapture> StartAsync(Vm vm, string filter) =>
+        StartAsync(vm.Namespace, "eth0", Path.Combine(vm.Host.Directory, $"{vm.Name}-{Guid.NewGuid():N}.pcap"), filter);
+
+    /// <summary>Captures on interface <paramref name="device"/> of namespace <paramref name="ns"/> (e.g. a host's underlay veth) into <paramref name="file"/>.</summary>
+    internal static async Task<PacketCapture> StartAsync(string ns, string device, string file, string filter)
     {
-        var file = Path.Combine(vm.Host.Directory, $"{vm.Name}-{Guid.NewGuid():N}.pcap");
-        var argv = new List<string> { "tcpdump", "-i", "eth0", "-n", "-U", "-Z", "root", "-w", file };
+        var argv = new List<string> { "tcpdump", "-i", device, "-n", "-U", "-Z", "root", "-w", file };
         if (filter.Length > 0)
         {
             argv.Add(filter);
         }
 
-        var tcpdump = BackgroundProcess.Start(Sh.InNetns(vm.Namespace, argv));
+        var tcpdump = BackgroundProcess.Start(Sh.InNetns(ns, argv));
         var capture = new PacketCapture(tcpdump, file);
         try
         {

@@ -15,8 +15,9 @@ internal sealed class Underlay : IAsyncDisposable
     private readonly CleanupStack _cleanup = new();
     private readonly List<OvsHypervisor> _hosts;
 
-    private Underlay(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet)
+    private Underlay(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet, bool ipv6)
     {
+        Ipv6 = ipv6;
         Prefix = prefix;
         _hosts = [.. hosts];
         Subnet = subnet;
@@ -24,6 +25,9 @@ internal sealed class Underlay : IAsyncDisposable
     }
 
     public string Prefix { get; }
+
+    /// <summary>IPv6 underlay: host n is <c>fd00:{subnet}::{n}/64</c> instead of 192.168.{subnet}.{n}/24.</summary>
+    public bool Ipv6 { get; }
 
     /// <summary>The x of 192.168.x.0/24.</summary>
     public int Subnet { get; }
@@ -33,14 +37,14 @@ internal sealed class Underlay : IAsyncDisposable
 
     public IReadOnlyList<OvsHypervisor> Hosts => _hosts;
 
-    public string IpOf(OvsHypervisor host) => $"192.168.{Subnet}.{host.Index}";
+    public string IpOf(OvsHypervisor host) => Ipv6 ? $"fd00:{Subnet}::{host.Index}" : $"192.168.{Subnet}.{host.Index}";
 
     public static string InterfaceName(OvsHypervisor host) => $"u{host.Prefix}{host.Index}";
 
-    public static async Task<Underlay> ConnectAsync(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet = 77)
+    public static async Task<Underlay> ConnectAsync(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet = 77, bool ipv6 = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hosts.Count, 2);
-        var underlay = new Underlay(prefix, hosts, subnet);
+        var underlay = new Underlay(prefix, hosts, subnet, ipv6);
         try
         {
             await underlay.BuildAsync().ConfigureAwait(false);
@@ -108,7 +112,17 @@ internal sealed class Underlay : IAsyncDisposable
             "add-port", OvsHypervisor.BrPhy, nic, "--",
             "set", "interface", OvsHypervisor.BrPhy, $"mtu_request={Mtu}").ConfigureAwait(false);
         await Sh.RunAsync("ip", "-n", host.Namespace, "link", "set", nic, "up").ConfigureAwait(false);
-        await Sh.RunAsync("ip", "-n", host.Namespace, "addr", "add", $"{IpOf(host)}/24", "dev", OvsHypervisor.BrPhy).ConfigureAwait(false);
+        if (Ipv6)
+        {
+            // nodad: the address is usable at once instead of after duplicate address detection.
+            await Sh.InNetnsAsync(host.Namespace, ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", $"net.ipv6.conf.{OvsHypervisor.BrPhy}.disable_ipv6=0"]).ConfigureAwait(false);
+            await Sh.RunAsync("ip", "-n", host.Namespace, "addr", "add", $"{IpOf(host)}/64", "dev", OvsHypervisor.BrPhy, "nodad").ConfigureAwait(false);
+        }
+        else
+        {
+            await Sh.RunAsync("ip", "-n", host.Namespace, "addr", "add", $"{IpOf(host)}/24", "dev", OvsHypervisor.BrPhy).ConfigureAwait(false);
+        }
+
         await Sh.RunAsync("ip", "-n", host.Namespace, "link", "set", OvsHypervisor.BrPhy, "up").ConfigureAwait(false);
         host.UnderlayIp = IpOf(host);
     }

@@ -31,13 +31,13 @@ internal sealed class OverlayBed : IAsyncDisposable
 
     public IEnumerable<ulong> DatapathIds => _dpids.Values;
 
-    public static async Task<OverlayBed> CreateAsync(int hostCount, TunnelType tunnelType, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<OverlayBed> CreateAsync(int hostCount, TunnelType tunnelType, IReadOnlyDictionary<string, string?>? settings = null, bool ipv6Underlay = false)
     {
         var controller = await OverlayController.StartAsync(settings).ConfigureAwait(false);
         OvsTopology? topology = null;
         try
         {
-            topology = await OvsTopology.CreateAsync(hostCount, tunnelType).ConfigureAwait(false);
+            topology = await OvsTopology.CreateAsync(hostCount, tunnelType, ipv6Underlay: ipv6Underlay).ConfigureAwait(false);
             var bed = new OverlayBed(controller, topology);
             foreach (var host in topology.Hosts)
             {

@@ -103,7 +103,7 @@ internal sealed class OverlayController : IAsyncDisposable
     public async Task<string> CreateTenantAsync(string name) => Id(await PostAsync("tenants", new { name }).ConfigureAwait(false));
 
     public async Task<string> CreateNetworkAsync(string tenantId, string name, TunnelType tunnel, uint segmentId) =>
-        Id(await PostAsync("networks", new { tenantId, name, tunnelType = tunnel == TunnelType.Vxlan ? "vxlan" : "gre", segmentId }).ConfigureAwait(false));
+        Id(await PostAsync("networks", new { tenantId, name, tunnelType = tunnel.Name(), segmentId }).ConfigureAwait(false));
 
     public async Task<string> CreateHostAsync(string name, string datapathId, string tunnelIp) =>
         Id(await PostAsync("hosts", new { name, datapathId, tunnelIp }).ConfigureAwait(false));

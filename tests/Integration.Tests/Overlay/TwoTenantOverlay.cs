@@ -42,9 +42,9 @@ internal sealed class TwoTenantOverlay : IAsyncDisposable
 
     public OvsHypervisor H2 => Bed.Hosts[1];
 
-    public static async Task<TwoTenantOverlay> CreateAsync(TunnelType tunnelType, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TwoTenantOverlay> CreateAsync(TunnelType tunnelType, IReadOnlyDictionary<string, string?>? settings = null, bool ipv6Underlay = false)
     {
-        var bed = await OverlayBed.CreateAsync(2, tunnelType, settings).ConfigureAwait(false);
+        var bed = await OverlayBed.CreateAsync(2, tunnelType, settings, ipv6Underlay).ConfigureAwait(false);
         try
         {
             var netA = await bed.CreateTenantNetworkAsync("a", SegmentA).ConfigureAwait(false);
