@@ -37,4 +37,10 @@ public sealed class OpenFlowServerOptions
 
     /// <summary>PACKET_IN events queued per subscriber beyond which new ones are dropped (counted).</summary>
     public int PacketInQueueLimit { get; set; } = 10_000;
+
+    /// <summary>
+    /// PACKET_INs answered per switch per read burst (the messages of one socket read); the rest of the
+    /// burst is dropped and counted, so one flooding switch cannot monopolise the event loop it shares.
+    /// </summary>
+    public int PacketInBurstLimit { get; set; } = 4096;
 }

@@ -55,4 +55,7 @@ internal sealed partial class SwitchSession
 
     [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "Request xid {Xid} ({Type}) to {DatapathId} timed out after {Timeout}")]
     private static partial void LogRequestTimeout(ILogger logger, uint xid, string type, string datapathId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "PACKET_IN handler failed on switch {DatapathId}")]
+    private static partial void LogPacketInFailed(ILogger logger, string datapathId, Exception exception);
 }

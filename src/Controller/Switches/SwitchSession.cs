@@ -23,7 +23,7 @@ namespace Controller.Switches;
 /// Inbound handling runs on the channel's event loop and never blocks; the public API may be used
 /// from any thread (DotNetty queues those writes onto the loop in order).
 /// </summary>
-internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConnection
+internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConnection, IPacketOutput
 {
     private const int LogHexBytes = 32;
 
@@ -35,6 +35,8 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
 
     private IChannel? _channel;
+    private IChannelHandlerContext? _context;
+    private int _packetInsThisBurst;
     private volatile Phase _phase;
     private uint _xid;
     private uint _featuresXid;
@@ -101,6 +103,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     {
         ArgumentNullException.ThrowIfNull(context);
         _channel = context.Channel;
+        _context = context;
         _scope.Remote = Format(context.Channel.RemoteAddress);
         Volatile.Write(ref _lastReadTicks, Environment.TickCount64);
         using (_logger.BeginScope(_scope))
@@ -134,6 +137,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     public override void ChannelReadComplete(IChannelHandlerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        _packetInsThisBurst = 0;
         context.Flush();
     }
 
@@ -273,7 +277,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             case PacketIn pi:
                 if (phase == Phase.Ready)
                 {
-                    _registry.Publish(new SwitchPacketIn(DatapathId, this, pi));
+                    OnPacketIn(pi);
                 }
 
                 return;
@@ -298,6 +302,57 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         }
 
         LogUnexpected(_logger, m.Type.ToString(), m.Xid);
+    }
+
+    /// <summary>
+    /// Answers the PACKET_IN right here on the switch's event loop. It is dropped (counted) when the
+    /// switch does not read our answers (the channel is above its write high-water mark) or when this
+    /// read burst already used its budget, so neither the outbound buffer nor the loop's time grows
+    /// with the sender's rate.
+    /// </summary>
+    private void OnPacketIn(PacketIn pi)
+    {
+        var handler = _registry.PacketInHandler;
+        if (handler is null)
+        {
+            _registry.Publish(new SwitchPacketIn(DatapathId, this, pi));
+            return;
+        }
+
+        if (_channel is not { IsWritable: true } || ++_packetInsThisBurst > _options.PacketInBurstLimit)
+        {
+            Counters.CountPacketInDropped();
+            _metrics.Error(OpenFlowErrorKind.PacketInDropped);
+            return;
+        }
+
+        try
+        {
+            handler.OnPacketIn(this, pi, this);
+        }
+#pragma warning disable CA1031 // A handler failure on one packet must not close the switch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Counters.CountError();
+            LogPacketInFailed(_logger, _scope.DatapathId, ex);
+        }
+    }
+
+    void IPacketOutput.Write(OfpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_context is not { } ctx)
+        {
+            return;
+        }
+
+        if (message.Xid == 0)
+        {
+            message = message with { Xid = NextXid() };
+        }
+
+        _ = Write(ctx, message);
     }
 
     private void OnHello(IChannelHandlerContext ctx, Hello hello)
