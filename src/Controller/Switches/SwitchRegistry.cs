@@ -59,6 +59,15 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
         }
     }
 
+    /// <summary>The session currently registered for <paramref name="datapathId"/>, if any.</summary>
+    internal SwitchSession? FindSession(DatapathId datapathId)
+    {
+        lock (_gate)
+        {
+            return _switches.GetValueOrDefault(datapathId.Value);
+        }
+    }
+
     public SwitchEventSubscription Subscribe(string name)
     {
         var sub = new SwitchEventSubscription(name, _packetInLimit, Remove);
