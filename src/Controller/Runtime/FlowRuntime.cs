@@ -39,6 +39,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly BrTunPipeline _brTun;
     private readonly L2LearningSwitch _l2;
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
+    private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
 
     public FlowRuntime(
         ISwitchEvents events,
@@ -57,7 +58,15 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         _reconcilerLogger = reconcilerLogger ?? throw new ArgumentNullException(nameof(reconcilerLogger));
         _time = time ?? TimeProvider.System;
         _options = options.Value;
-        _reconcilerOptions = new SwitchReconcilerOptions { Debounce = _options.Debounce, RetryDelay = _options.RetryDelay };
+        _reconcilerOptions = new SwitchReconcilerOptions
+        {
+            Debounce = _options.Debounce,
+            RetryDelay = _options.RetryDelay,
+            AuditInterval = _options.AuditInterval,
+            AuditFullEvery = _options.AuditFullEvery,
+        };
+        _driftRepairs = _metrics.Meter.CreateCounter<long>("ofcontroller_drift_repairs_total", description: "FLOW_MODs that repaired flows changed on a switch behind the controller's back.");
+        _metrics.Meter.CreateObservableGauge("ofcontroller_reconciler_switches", ObserveStates, description: "Connected switches by reconciler state.");
         foreach (var (key, app) in _options.Apps)
         {
             if (WireFormat.TryParseDatapathId(key, out var dpid))
@@ -108,7 +117,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             datapathId,
             [.. r.Desired.Select(FlowText.Format)],
             [.. r.Installed.Select(FlowText.Format)],
-            r.LastReconcile);
+            r.LastReconcile,
+            SwitchReconciler.StateName(r.State),
+            r.ConfirmedVersion,
+            r.DriftRepairs);
     }
 
     public string? AppName(ulong datapathId) => FindReconciler(datapathId)?.App.Id.Name;
@@ -284,7 +296,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             m.Reconciler = null;
             await old.DisposeAsync().ConfigureAwait(false);
             Log.AppSwapped(_logger, Hex(m.DatapathId), old.App.Id.Name, wanted.ToString());
-            await DeleteAppFlowsAsync(m, old.App).ConfigureAwait(false);
+            await DeleteAppFlowsAsync(m, old).ConfigureAwait(false);
         }
 
         StartApp(m, wanted);
@@ -301,29 +313,24 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             _reconcilerOptions,
             _time,
             _reconcilerLogger);
+        reconciler.DriftRepaired += (_, n) => _driftRepairs.Add(n);
         m.Reconciler = reconciler;
         reconciler.Start();
         Log.SwitchProgrammed(_logger, Hex(m.DatapathId), m.Connection.RemoteAddress, app.Id.Name, m.Snapshot.Ports.Length);
     }
 
-    private async Task DeleteAppFlowsAsync(ManagedSwitch m, IFlowApp app)
+    /// <summary>The old app's reconciler deletes everything under its cookie prefix (it stays the only writer of flows).</summary>
+    private async Task DeleteAppFlowsAsync(ManagedSwitch m, SwitchReconciler old)
     {
-        if (app is L2LearningSwitch)
+        if (old.App is L2LearningSwitch)
         {
             m.Macs.Forget(m.DatapathId);
         }
 
-        var delete = new FlowMod
-        {
-            Command = FlowModCommand.Delete,
-            TableId = OfpConstants.AllTables,
-            Cookie = new OpenFlow.Cookie(app.Id.CookiePrefix),
-            CookieMask = OpenFlow.Cookie.AppMask,
-        };
         try
         {
             _metrics.FlowMods(1);
-            var errors = await m.Connection.SendWithBarrierAsync([delete]).ConfigureAwait(false);
+            var errors = await old.DeleteOwnedFlowsAsync(CancellationToken.None).ConfigureAwait(false);
             if (errors.Count != 0)
             {
                 Log.SwitchError(_logger, Hex(m.DatapathId), errors[0].Describe());
@@ -332,7 +339,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         catch (Exception ex) when (ex is SwitchDisconnectedException or TimeoutException or OpenFlowErrorException)
         {
             // The new app's reconciler reads the switch back and reports what it cannot fix.
-            Log.CleanupFailed(_logger, Hex(m.DatapathId), app.Id.Name, ex);
+            Log.CleanupFailed(_logger, Hex(m.DatapathId), old.App.Id.Name, ex);
         }
     }
 
@@ -355,21 +362,37 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     {
         var dpid = connection.DatapathId.Value;
         if (!_switches.TryGetValue(dpid, out var m) || !ReferenceEquals(m.Connection, connection)
-            || m.Reconciler is not { App: L2LearningSwitch })
+            || m.Reconciler is not { App: L2LearningSwitch } reconciler)
         {
             return;
         }
 
         var decision = _l2.HandlePacketIn(m.Macs, dpid, packetIn, _time.GetUtcNow());
-        if (decision.FlowMod is { } flowMod)
+        if (decision.FlowMod is { } flowMod && reconciler.WriteReactive(flowMod, output.Write))
         {
             _metrics.FlowMods(1);
-            output.Write(flowMod);
         }
 
         if (decision.PacketOut is { } packetOut)
         {
             output.Write(packetOut);
+        }
+    }
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveStates()
+    {
+        var counts = new int[Enum.GetValues<ReconcilerState>().Length];
+        foreach (var m in _switches.Values)
+        {
+            if (m.Reconciler is { } r)
+            {
+                counts[(int)r.State]++;
+            }
+        }
+
+        for (var i = 0; i < counts.Length; i++)
+        {
+            yield return new System.Diagnostics.Metrics.Measurement<int>(counts[i], new KeyValuePair<string, object?>("state", SwitchReconciler.StateName((ReconcilerState)i)));
         }
     }
 
