@@ -109,6 +109,27 @@ public sealed class DriftAuditTests
     }
 
     [Test]
+    public async Task LostReadBack_IsFailed_ThenInSyncAfterTheRetry()
+    {
+        var app = new ListApp { Flows = Desired() };
+        var sw = new FakeFlowSwitch(Dpid) { FailDumps = 1 };
+        var time = new FakeTimeProvider();
+        await using var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => new SwitchSnapshot(Dpid, []),
+            new SwitchReconcilerOptions { Debounce = TimeSpan.Zero, RetryDelay = TimeSpan.FromSeconds(1) }, time);
+        r.Start();
+        await Poll.UntilAsync(() => r.State == ReconcilerState.Failed, "the failed read-back");
+        Assert.That(r.ConfirmedVersion, Is.EqualTo(-1), "nothing confirmed yet");
+        await Poll.UntilAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                return r.State == ReconcilerState.InSync && r.IsIdle;
+            },
+            "the retry to succeed");
+        Assert.That(r.ConfirmedVersion, Is.EqualTo(NetworkSnapshot.Empty.Version));
+    }
+
+    [Test]
     public async Task ReactiveWrites_OnlyAddsUnderAPreservedCookie()
     {
         var app = new ListApp { Flows = Desired() };
