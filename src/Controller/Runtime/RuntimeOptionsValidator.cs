@@ -25,6 +25,16 @@ internal sealed class RuntimeOptionsValidator : IValidateOptions<RuntimeOptions>
             failures.Add("Runtime:LearnHardTimeout must be at least 1 second.");
         }
 
+        if (options.AuditInterval is { } audit && audit <= TimeSpan.Zero)
+        {
+            failures.Add("Runtime:AuditInterval must be positive (or empty to turn the audit off).");
+        }
+
+        if (options.AuditFullEvery < 1)
+        {
+            failures.Add("Runtime:AuditFullEvery must be at least 1.");
+        }
+
         foreach (var key in options.Apps.Keys)
         {
             if (!WireFormat.TryParseDatapathId(key, out _))

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Controller.Metrics;
+using Controller.Reconcile;
+using Controller.Runtime;
+using Controller.Store;
+using Controller.Tests.Switches;
+using DotNetty.Buffers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenFlow;
+using OpenFlow.Matching;
+using OpenFlow.Messages;
+using OpenFlow.Wire;
+
+namespace Controller.Tests.Runtime;
+
+/// <summary>
+/// Not a test of behaviour: measures bytes allocated per PACKET_IN on the learning switch's whole
+/// per-switch path (frame decoder, message decoder, session, runtime handler, L2 app, encoder) in an
+/// EmbeddedChannel on this thread, in steady state (both MACs learned, so every PACKET_IN yields a
+/// FLOW_MOD and a PACKET_OUT). Run with <c>--filter TestCategory=Bench</c>; prints the numbers and
+/// fails only on a gross regression.
+/// </summary>
+[TestFixture]
+[Explicit("benchmark")]
+[Category("Bench")]
+public sealed class PacketInAllocationBench
+{
+    [Test]
+    public async Task AllocatedBytesPerPacketIn_L2SteadyState()
+    {
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var store = TenantStore.Open(new MemoryStream());
+        var registry = FakeSwitch.NewRegistry();
+        var runtime = new FlowRuntime(
+            registry,
+            store,
+            new ControllerMetrics(services.GetRequiredService<IMeterFactory>()),
+            Options.Create(new RuntimeOptions { Debounce = TimeSpan.FromMilliseconds(1), AuditInterval = null }),
+            NullLogger<FlowRuntime>.Instance,
+            NullLogger<SwitchReconciler>.Instance);
+        await runtime.StartAsync(CancellationToken.None);
+        try
+        {
+            using var sw = new FakeSwitch(registry);
+            sw.Handshake(0x5e, FakeSwitch.MakePort(1, "p1"), FakeSwitch.MakePort(2, "p2"));
+            var deadline = Stopwatch.StartNew();
+            while (!runtime.IsInSync(0x5e))
+            {
+                Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "the learning switch did not get in sync");
+                switch (sw.Receive())
+                {
+                    case MultipartRequest mp:
+                        sw.Send(new MultipartReply { Xid = mp.Xid, Body = new FlowStatsReply() });
+                        break;
+                    case BarrierRequest b:
+                        sw.Send(new BarrierReply { Xid = b.Xid });
+                        break;
+                    case null:
+                        await Task.Delay(5);
+                        break;
+                }
+            }
+
+            // Learn both MACs, then measure a burst of alternating PACKET_INs between them.
+            const int perBurst = 256;
+            var a = Frame(1, src: 0x0a, dst: 0x0b);
+            var b2 = Frame(2, src: 0x0b, dst: 0x0a);
+            var burst = new byte[(a.Length + b2.Length) * (perBurst / 2)];
+            for (var i = 0; i < perBurst / 2; i++)
+            {
+                a.CopyTo(burst, i * (a.Length + b2.Length));
+                b2.CopyTo(burst, (i * (a.Length + b2.Length)) + a.Length);
+            }
+
+            void RunBurst()
+            {
+                sw.Channel.WriteInbound(Unpooled.WrappedBuffer(burst));
+                while (sw.Channel.ReadOutbound<IByteBuffer>() is { } o)
+                {
+                    o.Release();
+                }
+            }
+
+            for (var i = 0; i < 200; i++)
+            {
+                RunBurst(); // warm-up: JIT tiers, pools
+            }
+
+            const int bursts = 400;
+            var outBefore = sw.Session.Counters.TotalOut;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < bursts; i++)
+            {
+                RunBurst();
+            }
+
+            watch.Stop();
+            var perPacket = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / (bursts * perBurst);
+            var answers = sw.Session.Counters.TotalOut - outBefore;
+            await TestContext.Out.WriteLineAsync(
+                $"{perPacket:F0} bytes allocated per PACKET_IN (FLOW_MOD + PACKET_OUT each: {answers} answers for {bursts * perBurst} PACKET_INs); " +
+                $"{bursts * perBurst / watch.Elapsed.TotalSeconds:F0} PACKET_INs/s on one thread incl. EmbeddedChannel overhead");
+            Assert.That(answers, Is.EqualTo(2L * bursts * perBurst), "every PACKET_IN answered with FLOW_MOD and PACKET_OUT");
+            Assert.That(perPacket, Is.LessThan(8192), "gross regression");
+        }
+        finally
+        {
+            await runtime.StopAsync(CancellationToken.None);
+            runtime.Dispose();
+        }
+    }
+
+    private static byte[] Frame(uint inPort, ulong src, ulong dst)
+    {
+        var frame = new byte[60];
+        new MacAddress(dst).Write(frame);
+        new MacAddress(src).Write(frame.AsSpan(6));
+        frame[12] = 0x08;
+        return MessageCodec.Encode(new PacketIn { Match = Match.Canonical(Oxm.InPort(inPort)), Data = new Octets(frame), TotalLen = (ushort)frame.Length });
+    }
+}
