@@ -25,7 +25,7 @@ namespace Controller.Runtime;
 /// by cookie first. PACKET_INs of learning-switch bridges are answered here with FLOW_MOD + PACKET_OUT.
 /// Also the source of <see cref="ISwitchDirectory.Flows"/> (desired, installed, last reconcile).
 /// </summary>
-internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSource
+internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSource, Controller.Trace.ITraceSource
 {
     private readonly ISwitchEvents _events;
     private readonly TenantStore _store;
@@ -115,6 +115,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             [.. r.Installed.Select(FlowText.Format)],
             r.LastReconcile);
     }
+
+    /// <summary>A connected switch's ports and the flows its reconciler wants on it (for packet traces).</summary>
+    public Apps.Trace.SwitchView? View(ulong datapathId) =>
+        _switches.TryGetValue(datapathId, out var m) && m.Reconciler is { } r ? new Apps.Trace.SwitchView(m.Snapshot, r.Desired) : null;
 
     public string? AppName(ulong datapathId) => FindReconciler(datapathId)?.App.Id.Name;
 
