@@ -244,12 +244,21 @@ public sealed record TracePacket
 
     /// <summary>
     /// The packet in the flow syntax of <c>ovs-ofctl</c> / <c>ovs-appctl ofproto/trace</c>, e.g.
-    /// <c>in_port=1,vlan_tci=0x1001,dl_src=...,dl_dst=...,dl_type=0x0806,arp_op=1,...</c>.
+    /// <c>arp,in_port=1,vlan_tci=0x1001,dl_src=...,dl_dst=...,arp_op=1,...</c> (the protocol keyword
+    /// first: OVS checks a field's prerequisites as it parses).
     /// </summary>
     public string ToOvsFlow()
     {
         var sb = new StringBuilder();
-        sb.Append("in_port=").Append(InPort.ToString(CultureInfo.InvariantCulture));
+        sb.Append(IsArp ? "arp" : !IsIpv4 ? "dl_type=0x" + EthType.ToString("x4", CultureInfo.InvariantCulture) : IpProto switch
+        {
+            1 => "icmp",
+            6 => "tcp",
+            17 => "udp",
+            132 => "sctp",
+            _ => "ip",
+        });
+        sb.Append(",in_port=").Append(InPort.ToString(CultureInfo.InvariantCulture));
         if (TunId != 0)
         {
             sb.Append(",tun_id=0x").Append(TunId.ToString("x", CultureInfo.InvariantCulture));
@@ -261,7 +270,6 @@ public sealed record TracePacket
         }
 
         sb.Append(",dl_src=").Append(EthSrc).Append(",dl_dst=").Append(EthDst);
-        sb.Append(",dl_type=0x").Append(EthType.ToString("x4", CultureInfo.InvariantCulture));
         if (IsArp)
         {
             sb.Append(",arp_op=").Append(ArpOp.ToString(CultureInfo.InvariantCulture))
@@ -270,12 +278,18 @@ public sealed record TracePacket
         }
         else if (IsIpv4)
         {
-            sb.Append(",nw_src=").Append(Ip(Ipv4Src)).Append(",nw_dst=").Append(Ip(Ipv4Dst))
-                .Append(",nw_proto=").Append(IpProto.ToString(CultureInfo.InvariantCulture));
+            sb.Append(",nw_src=").Append(Ip(Ipv4Src)).Append(",nw_dst=").Append(Ip(Ipv4Dst));
+            if (IpProto is not (1 or 6 or 17 or 132))
+            {
+                sb.Append(",nw_proto=").Append(IpProto.ToString(CultureInfo.InvariantCulture));
+            }
+
             if (HasL4Ports)
             {
-                sb.Append(",tp_src=").Append(L4Src.ToString(CultureInfo.InvariantCulture))
-                    .Append(",tp_dst=").Append(L4Dst.ToString(CultureInfo.InvariantCulture));
+                // tp_src/tp_dst are aliases of tcp_src/tcp_dst in OVS: name the protocol's own fields.
+                var l4 = IpProto switch { 6 => "tcp", 17 => "udp", _ => "sctp" };
+                sb.Append(',').Append(l4).Append("_src=").Append(L4Src.ToString(CultureInfo.InvariantCulture))
+                    .Append(',').Append(l4).Append("_dst=").Append(L4Dst.ToString(CultureInfo.InvariantCulture));
             }
         }
 

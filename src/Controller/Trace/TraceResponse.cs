@@ -15,12 +15,13 @@ public sealed record TraceHopDto(
     string DatapathId,
     uint InPort,
     string InPortName,
+    TracePacketDto Input,
     string Verdict,
     string? Error,
     IReadOnlyList<TraceStepDto> Steps,
     IReadOnlyList<TraceOutputDto> Outputs);
 
-public sealed record TraceStepDto(int Table, string? Flow, IReadOnlyList<string> Actions, IReadOnlyList<string> WouldLearn, string? Note, TracePacketDto Packet);
+public sealed record TraceStepDto(int Table, int? Priority, string? Flow, IReadOnlyList<string> Actions, IReadOnlyList<string> WouldLearn, string? Note, TracePacketDto Packet);
 
 public sealed record TraceOutputDto(
     uint Port,
@@ -73,9 +74,10 @@ internal static class TraceMapping
             WireFormat.DatapathId(h.Host.DatapathId),
             h.Trace.Input.InPort,
             h.InPortName,
+            TracePacketDto.From(h.Trace.Input),
             Verdict(h.Trace.Verdict),
             h.Trace.Error,
-            [.. h.Trace.Steps.Select(s => new TraceStepDto(s.Table, s.FlowText, s.Actions, s.Learned, s.Note, TracePacketDto.From(s.Packet)))],
+            [.. h.Trace.Steps.Select(s => new TraceStepDto(s.Table, s.Flow?.Priority, s.FlowText, s.Actions, s.Learned, s.Note, TracePacketDto.From(s.Packet)))],
             [.. h.Outputs.Select(o => new TraceOutputDto(o.Port, o.PortName, Kind(o.Kind), o.ToHostId, o.NextHop, o.Network?.Id, o.VmPorts?.Select(Vm).ToList(), o.Note, TracePacketDto.From(o.Packet)))])).ToList();
         var deliveries = hops.SelectMany(h => h.Outputs.Where(o => o.Kind == HopOutputKind.Delivered)
             .Select(o => new TraceDeliveryDto(h.Host.Id, h.Index, o.Network?.Id, [.. (o.VmPorts ?? []).Select(Vm)], TracePacketDto.From(o.Packet)))).ToList();
