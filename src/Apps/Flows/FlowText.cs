@@ -95,6 +95,7 @@ public static class FlowText
         SetFieldAction s => $"set_field:{FormatValue(s.Field)}->{FieldName(s.Field)}",
         GroupAction g => "group:" + g.GroupId.ToString(CultureInfo.InvariantCulture),
         NxLearn l => FormatLearn(l),
+        NxRegMove m => $"move:{Bits(m.Source, m.SourceOffset, m.NBits)}->{Bits(m.Destination, m.DestinationOffset, m.NBits)}",
         _ => action.ToString() ?? action.GetType().Name,
     };
 
@@ -154,6 +155,9 @@ public static class FlowText
         return hex.Length == 0 ? "0" : "0x" + hex;
     }
 
+    /// <summary>A field slice as ovs-ofctl writes it: <c>NXM_OF_VLAN_TCI[0..11]</c>, or <c>NXM_NX_TUN_ID[]</c> for the whole field.</summary>
+    public static string FormatBits(NxmHeader field, int offset, int nBits) => Bits(field, offset, nBits);
+
     private static string Bits(NxmHeader field, int offset, int nBits)
     {
         var name = NxmName(field);
@@ -169,7 +173,12 @@ public static class FlowText
         0x00000400 => "NXM_OF_ETH_SRC",
         0x00000600 => "NXM_OF_ETH_TYPE",
         0x00000800 => "NXM_OF_VLAN_TCI",
+        0x00001e00 => "NXM_OF_ARP_OP",
+        0x00002000 => "NXM_OF_ARP_SPA",
+        0x00002200 => "NXM_OF_ARP_TPA",
         0x00012000 => "NXM_NX_TUN_ID",
+        0x00012200 => "NXM_NX_ARP_SHA",
+        0x00012400 => "NXM_NX_ARP_THA",
         0x80000000 => "OXM_OF_IN_PORT",
         0x80004c00 => "OXM_OF_TUNNEL_ID",
         _ => h.ToString(),
@@ -199,6 +208,12 @@ public static class FlowText
             OxmBasic.ArpOp => "arp_op",
             OxmBasic.ArpSpa => "arp_spa",
             OxmBasic.ArpTpa => "arp_tpa",
+            OxmBasic.ArpSha => "arp_sha",
+            OxmBasic.ArpTha => "arp_tha",
+            OxmBasic.UdpSrc => "udp_src",
+            OxmBasic.UdpDst => "udp_dst",
+            OxmBasic.TcpSrc => "tcp_src",
+            OxmBasic.TcpDst => "tcp_dst",
             OxmBasic.TunnelId => "tun_id",
             var other => other.ToString().ToLowerInvariant(),
         };

@@ -24,6 +24,7 @@ internal static class ApiEndpoints
         MapPorts(api.MapGroup("/ports").WithTags("ports"));
         MapTunnelPorts(api.MapGroup("/tunnel-ports").WithTags("tunnel-ports"));
         MapSwitches(api.MapGroup("/switches").WithTags("switches"));
+        Trace.TraceEndpoints.MapTrace(api);
         return app;
     }
 

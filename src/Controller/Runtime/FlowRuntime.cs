@@ -25,7 +25,7 @@ namespace Controller.Runtime;
 /// the switch's own event loop (<see cref="IPacketInHandler"/>), never through a shared queue.
 /// Also the source of <see cref="ISwitchDirectory.Flows"/> (desired, installed, last reconcile).
 /// </summary>
-internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSource, IPacketInHandler
+internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSource, IPacketInHandler, Controller.Trace.ITraceSource
 {
     private readonly ISwitchEvents _events;
     private readonly TenantStore _store;
@@ -122,6 +122,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             r.ConfirmedVersion,
             r.DriftRepairs);
     }
+
+    /// <summary>A connected switch's ports and the flows its reconciler wants on it (for packet traces).</summary>
+    public Apps.Trace.SwitchView? View(ulong datapathId) =>
+        _switches.TryGetValue(datapathId, out var m) && m.Reconciler is { } r ? new Apps.Trace.SwitchView(m.Snapshot, r.Desired) : null;
 
     public string? AppName(ulong datapathId) => FindReconciler(datapathId)?.App.Id.Name;
 
