@@ -6,4 +6,7 @@ public sealed record SwitchFlowsResponse(
     string DatapathId,
     IReadOnlyList<string> Desired,
     IReadOnlyList<string> Installed,
-    ReconcileInfo? LastReconcile);
+    ReconcileInfo? LastReconcile,
+    string? State,
+    long ConfirmedVersion,
+    long DriftRepairs);

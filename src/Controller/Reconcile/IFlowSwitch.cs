@@ -18,6 +18,12 @@ public interface IFlowSwitch
     /// </summary>
     Task<IReadOnlyList<FlowEntry>> DumpFlowsAsync(ulong cookie, ulong cookieMask, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The number of flows in <paramref name="tableId"/> (0xff: all tables) whose cookie matches
+    /// <paramref name="cookie"/> under <paramref name="cookieMask"/> (OFPMP_AGGREGATE's flow_count).
+    /// </summary>
+    Task<long> CountFlowsAsync(byte tableId, ulong cookie, ulong cookieMask, CancellationToken cancellationToken);
+
     /// <summary>Sends the messages in order (written and flushed; not yet confirmed).</summary>
     Task SendAsync(IReadOnlyList<OfpMessage> messages, CancellationToken cancellationToken);
 

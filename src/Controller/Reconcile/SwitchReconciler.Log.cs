@@ -17,5 +17,8 @@ public sealed partial class SwitchReconciler
 
         [LoggerMessage(EventId = 3004, Level = LogLevel.Trace, Message = "{Dpid} {Command} {Flow}")]
         public static partial void FlowChange(ILogger logger, string dpid, string command, string flow);
+
+        [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Drift on {Dpid} repaired: {Added} flows put back, {Modified} restored, {Deleted} foreign-added under our cookie deleted")]
+        public static partial void DriftRepaired(ILogger logger, string dpid, int added, int modified, int deleted);
     }
 }

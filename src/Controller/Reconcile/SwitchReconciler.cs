@@ -33,6 +33,15 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     private readonly Lock _lock = new();
 
     private Task? _loop;
+    private Task? _auditTimer;
+    private volatile ReconcilerState _state = ReconcilerState.Connecting;
+    private long _confirmedVersion = -1;
+    private int _changed;
+    private int _auditDue;
+    private long _audits;
+    private bool _repairing;
+    private long _driftRepairs;
+    private long _reactiveFlowMods;
     private volatile bool _needFull = true;
     private volatile bool _immediate;
     private volatile bool _busy;
@@ -122,7 +131,35 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
 
     /// <summary>Desired and installed flows as ovs-ofctl-like text, with the last reconcile's counts (for REST).</summary>
     public SwitchFlowsInfo FlowsInfo() =>
-        new(DatapathId, [.. Desired.Select(f => f.ToString())], [.. Installed.Select(f => f.ToString())], LastReconcile);
+        new(DatapathId, [.. Desired.Select(f => f.ToString())], [.. Installed.Select(f => f.ToString())], LastReconcile, StateName(State), ConfirmedVersion, DriftRepairs);
+
+    /// <summary>snake_case name of a state, as REST and metrics show it.</summary>
+    public static string StateName(ReconcilerState state) => state switch
+    {
+        ReconcilerState.Connecting => "connecting",
+        ReconcilerState.Syncing => "syncing",
+        ReconcilerState.InSync => "in_sync",
+        ReconcilerState.Drifted => "drifted",
+        _ => "failed",
+    };
+
+    /// <summary>Where the reconciler stands (connecting, syncing, in sync, drifted, failed).</summary>
+    public ReconcilerState State => _state;
+
+    /// <summary>The network snapshot version the last successful run made the switch match; -1 before.</summary>
+    public long ConfirmedVersion => Interlocked.Read(ref _confirmedVersion);
+
+    /// <summary>Audits run while connected.</summary>
+    public long Audits => Interlocked.Read(ref _audits);
+
+    /// <summary>FLOW_MODs that repaired drift an audit found (flows deleted, changed or added behind our back).</summary>
+    public long DriftRepairs => Interlocked.Read(ref _driftRepairs);
+
+    /// <summary>Reactive FLOW_MODs written on behalf of the app's PACKET_IN handler (<see cref="WriteReactive"/>).</summary>
+    public long ReactiveFlowMods => Interlocked.Read(ref _reactiveFlowMods);
+
+    /// <summary>Raised with the number of repairing FLOW_MODs when an audit's drift was repaired.</summary>
+    public event EventHandler<long>? DriftRepaired;
 
     /// <summary>Completed reconcile runs (successful or not).</summary>
     public long Runs => Interlocked.Read(ref _runs);
@@ -154,11 +191,58 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             _busy = true;
             _signal.Writer.TryWrite(true);
             _loop = Task.Run(() => LoopAsync(_stop.Token));
+            if (_options.AuditInterval is { } every)
+            {
+                _auditTimer = Task.Run(() => AuditTimerAsync(every, _stop.Token));
+            }
         }
     }
 
     /// <summary>Something the desired flows depend on changed: recompute after the debounce.</summary>
-    public void Invalidate() => _signal.Writer.TryWrite(true);
+    public void Invalidate()
+    {
+        Interlocked.Exchange(ref _changed, 1);
+        _signal.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Writes a reactive FLOW_MOD the app's PACKET_IN handler decided on (a learned L2 flow), through
+    /// <paramref name="write"/> on the switch's event loop. The reconciler stays the only writer of
+    /// flows: it accepts only ADDs under one of its app's preserved cookies (which its diff never
+    /// touches), so a handler cannot overwrite a flow the reconciler manages.
+    /// </summary>
+    public bool WriteReactive(OpenFlow.Messages.FlowMod flowMod, Action<OpenFlow.Messages.FlowMod> write)
+    {
+        ArgumentNullException.ThrowIfNull(flowMod);
+        ArgumentNullException.ThrowIfNull(write);
+        if (flowMod.Command != OpenFlow.Messages.FlowModCommand.Add || !_scope.Preserved.Contains(flowMod.Cookie.Value))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _reactiveFlowMods);
+        Interlocked.Increment(ref _flowModsSent);
+        write(flowMod);
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes every flow under the app's cookie prefix (managed and preserved) with a barrier; used
+    /// when the switch changes app, after <see cref="DisposeAsync"/>. Returns the switch's errors.
+    /// </summary>
+    public async Task<IReadOnlyList<OpenFlow.Messages.ErrorMessage>> DeleteOwnedFlowsAsync(CancellationToken cancellationToken)
+    {
+        var delete = new OpenFlow.Messages.FlowMod
+        {
+            Command = OpenFlow.Messages.FlowModCommand.Delete,
+            TableId = OpenFlow.Protocol.OfpConstants.AllTables,
+            Cookie = new OpenFlow.Cookie(_scope.Prefix),
+            CookieMask = _scope.Mask,
+        };
+        await _switch.SendAsync([delete], cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _flowModsSent);
+        return await _switch.BarrierAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Forget what is installed: the next run (immediately) dumps the switch and diffs again.</summary>
     public void RequestFullResync()
@@ -172,11 +256,16 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     {
         _signal.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is { } loop)
+        foreach (var task in new[] { _loop, _auditTimer })
         {
+            if (task is null)
+            {
+                continue;
+            }
+
             try
             {
-                await loop.ConfigureAwait(false);
+                await task.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -199,7 +288,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             }
 
             _busy = true;
-            if (!_immediate)
+            if (!_immediate && Volatile.Read(ref _changed) == 1)
             {
                 // Debounce: changes arriving during the window fold into this run.
                 await Task.Delay(_options.Debounce, _time, ct).ConfigureAwait(false);
@@ -210,9 +299,27 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             {
             }
 
+            var audit = Interlocked.Exchange(ref _auditDue, 0) == 1;
+            var changed = Interlocked.Exchange(ref _changed, 0) == 1;
             try
             {
-                await ReconcileOnceAsync(ct).ConfigureAwait(false);
+                if (audit && !_needFull && _state == ReconcilerState.InSync
+                    && await AuditOnceAsync(ct).ConfigureAwait(false) is var verdict and not AuditVerdict.Clean)
+                {
+                    if (verdict == AuditVerdict.Mismatch)
+                    {
+                        _state = ReconcilerState.Drifted;
+                    }
+
+                    _repairing = true;
+                    _needFull = true;
+                }
+
+                if (changed || _needFull)
+                {
+                    await ReconcileOnceAsync(ct).ConfigureAwait(false);
+                }
+
                 _retry = _options.RetryDelay;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -229,6 +336,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
                     _installed = null;
                 }
 
+                _state = ReconcilerState.Failed;
                 _needFull = true;
                 Interlocked.Increment(ref _runs);
                 var delay = _retry;
@@ -245,7 +353,13 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     {
         var started = _time.GetTimestamp();
         var full = _needFull || _installed is null;
-        var desired = _app.ComputeDesired(_network(), _switchState());
+        if (_state != ReconcilerState.Drifted)
+        {
+            _state = ReconcilerState.Syncing;
+        }
+
+        var network = _network();
+        var desired = _app.ComputeDesired(network, _switchState());
         var ordered = desired is FlowSet set ? [.. set.Ordered] : FlowOrder.Sort(desired).ToList();
         lock (_lock)
         {
@@ -276,7 +390,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             installed = new Dictionary<FlowKey, FlowEntry>(installed);
             var diffFull = FlowDiff.Compute(ordered, dumped, _scope);
             await ApplyAsync(diffFull, installed, ct).ConfigureAwait(false);
-            Finish(diffFull, installed, started, full: true);
+            Finish(diffFull, installed, started, full: true, network.Version);
             return;
         }
 
@@ -287,7 +401,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
 
         var diff = FlowDiff.Compute(ordered, installed.Values, _scope);
         await ApplyAsync(diff, installed, ct).ConfigureAwait(false);
-        Finish(diff, installed, started, full: false);
+        Finish(diff, installed, started, full: false, network.Version);
     }
 
     private async Task ApplyAsync(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, CancellationToken ct)
@@ -353,8 +467,22 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
     }
 
-    private void Finish(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, long started, bool full)
+    private void Finish(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, long started, bool full, long version)
     {
+        Interlocked.Exchange(ref _confirmedVersion, version);
+        _state = ReconcilerState.InSync;
+        if (_repairing)
+        {
+            _repairing = false;
+            long repairs = diff.Adds.Count + diff.Modifies.Count + diff.Deletes.Count;
+            if (repairs != 0)
+            {
+                Interlocked.Add(ref _driftRepairs, repairs);
+                Log.DriftRepaired(_logger, _dpid, diff.Adds.Count, diff.Modifies.Count, diff.Deletes.Count);
+                DriftRepaired?.Invoke(this, repairs);
+            }
+        }
+
         var ms = _time.GetElapsedTime(started).TotalMilliseconds;
         var info = new ReconcileInfo(_time.GetUtcNow(), diff.Adds.Count, diff.Modifies.Count, diff.Deletes.Count, diff.Unchanged, ms);
         lock (_lock)
@@ -367,5 +495,80 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         Interlocked.Increment(ref _runs);
         Log.Reconciled(_logger, _dpid, info.Added, info.Modified, info.Deleted, info.Unchanged, ms, full);
         Reconciled?.Invoke(this, info);
+    }
+
+    private async Task AuditTimerAsync(TimeSpan every, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(every, _time, ct).ConfigureAwait(false);
+            Interlocked.Exchange(ref _auditDue, 1);
+            _signal.Writer.TryWrite(true);
+        }
+    }
+
+    /// <summary>
+    /// True when the switch's flows under our cookies may differ from what we installed. Cheap first:
+    /// per table (and over all tables) the count under the app's prefix minus the preserved cookies'
+    /// counts must equal the number of managed flows we know there; every
+    /// <see cref="SwitchReconcilerOptions.AuditFullEvery"/>th audit reports a mismatch anyway so the
+    /// following full read-back also catches flows changed in place.
+    /// </summary>
+    private async Task<AuditVerdict> AuditOnceAsync(CancellationToken ct)
+    {
+        var n = Interlocked.Increment(ref _audits);
+        if (n % Math.Max(1, _options.AuditFullEvery) == 0)
+        {
+            return AuditVerdict.Periodic;
+        }
+
+        Dictionary<byte, int> perTable = [];
+        int total;
+        lock (_lock)
+        {
+            if (_installed is null)
+            {
+                return AuditVerdict.Mismatch;
+            }
+
+            total = _installed.Count;
+            foreach (var f in _installed.Values)
+            {
+                perTable[f.TableId] = perTable.GetValueOrDefault(f.TableId) + 1;
+            }
+        }
+
+        if (await ManagedCountAsync(OpenFlow.Protocol.OfpConstants.AllTables, ct).ConfigureAwait(false) != total)
+        {
+            return AuditVerdict.Mismatch;
+        }
+
+        foreach (var (table, expected) in perTable)
+        {
+            if (await ManagedCountAsync(table, ct).ConfigureAwait(false) != expected)
+            {
+                return AuditVerdict.Mismatch;
+            }
+        }
+
+        return AuditVerdict.Clean;
+    }
+
+    private async Task<long> ManagedCountAsync(byte table, CancellationToken ct)
+    {
+        var count = await _switch.CountFlowsAsync(table, _scope.Prefix, _scope.Mask, ct).ConfigureAwait(false);
+        foreach (var preserved in _scope.Preserved)
+        {
+            count -= await _switch.CountFlowsAsync(table, preserved, ulong.MaxValue, ct).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+
+    private enum AuditVerdict
+    {
+        Clean,
+        Mismatch,
+        Periodic,
     }
 }

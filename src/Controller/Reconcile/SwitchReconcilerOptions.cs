@@ -11,4 +11,17 @@ public sealed record SwitchReconcilerOptions
 
     /// <summary>Upper bound of the retry delay.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often a switch in sync is audited for drift (our flows deleted, changed or added behind
+    /// our back); null turns the audit off. Each audit compares flow counts (OFPMP_AGGREGATE per table
+    /// under our cookie prefix, preserved cookies subtracted) and dumps only on a mismatch.
+    /// </summary>
+    public TimeSpan? AuditInterval { get; init; }
+
+    /// <summary>
+    /// Every this many audits the flows are dumped even when the counts match: counts cannot see a
+    /// flow whose actions were changed in place (mod-flows). 1 dumps at every audit.
+    /// </summary>
+    public int AuditFullEvery { get; init; } = 6;
 }

@@ -36,6 +36,14 @@ internal sealed class ConnectionFlowSwitch : IFlowSwitch
         return [.. stats.Select(FlowMods.FromStats)];
     }
 
+    public async Task<long> CountFlowsAsync(byte tableId, ulong cookie, ulong cookieMask, CancellationToken cancellationToken)
+    {
+        var parts = await _connection.RequestMultipartAsync(
+            new MultipartRequest { Body = new AggregateStatsRequest { TableId = tableId, Cookie = new OpenFlow.Cookie(cookie), CookieMask = cookieMask } },
+            cancellationToken).ConfigureAwait(false);
+        return parts.Sum(p => p.Body is AggregateStatsReply a ? (long)a.FlowCount : 0);
+    }
+
     public Task SendAsync(IReadOnlyList<OfpMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);

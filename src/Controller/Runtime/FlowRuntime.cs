@@ -16,16 +16,16 @@ using OpenFlow.Protocol;
 namespace Controller.Runtime;
 
 /// <summary>
-/// The controller's wiring between the tenant store, the switches and the apps. It consumes two
-/// streams on its own tasks (never on the DotNetty event loop): the store's snapshots and the switch
-/// events. Each ready switch gets an app (see <see cref="Choose"/>) and a <see cref="SwitchReconciler"/>
-/// over its connection, which reads the switch's flows back on connect and sends only the difference.
-/// Store changes invalidate every switch and port changes their own switch; the reconcilers debounce
-/// and recompute (level-triggered). An app swap (a bridge becomes a br-tun) deletes the old app's flows
-/// by cookie first. PACKET_INs of learning-switch bridges are answered here with FLOW_MOD + PACKET_OUT.
+/// The controller's wiring between the tenant store, the switches and the apps. Each ready switch is
+/// an actor (<see cref="ManagedSwitch"/>) with its own task, MAC table, app (see <see cref="Choose"/>)
+/// and <see cref="SwitchReconciler"/>, which reads the switch's flows back on connect and sends only
+/// the difference. Store snapshots and port changes only wake the affected actors (level-triggered);
+/// nothing here waits on one switch on behalf of another. An app swap (a bridge becomes a br-tun)
+/// deletes the old app's flows by cookie first. PACKET_INs of learning-switch bridges are answered on
+/// the switch's own event loop (<see cref="IPacketInHandler"/>), never through a shared queue.
 /// Also the source of <see cref="ISwitchDirectory.Flows"/> (desired, installed, last reconcile).
 /// </summary>
-internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSource
+internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSource, IPacketInHandler
 {
     private readonly ISwitchEvents _events;
     private readonly TenantStore _store;
@@ -38,12 +38,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly Dictionary<ulong, AppSelection> _overrides = [];
     private readonly BrTunPipeline _brTun;
     private readonly L2LearningSwitch _l2;
-    private readonly L2MacTables _macs = new();
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    /// <summary>Events drained between two flushes of PACKET_IN answers at most (bounds the latency a burst adds).</summary>
-    private const int MaxPacketInBatch = 256;
+    private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
 
     public FlowRuntime(
         ISwitchEvents events,
@@ -62,7 +58,15 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         _reconcilerLogger = reconcilerLogger ?? throw new ArgumentNullException(nameof(reconcilerLogger));
         _time = time ?? TimeProvider.System;
         _options = options.Value;
-        _reconcilerOptions = new SwitchReconcilerOptions { Debounce = _options.Debounce, RetryDelay = _options.RetryDelay };
+        _reconcilerOptions = new SwitchReconcilerOptions
+        {
+            Debounce = _options.Debounce,
+            RetryDelay = _options.RetryDelay,
+            AuditInterval = _options.AuditInterval,
+            AuditFullEvery = _options.AuditFullEvery,
+        };
+        _driftRepairs = _metrics.Meter.CreateCounter<long>("ofcontroller_drift_repairs_total", description: "FLOW_MODs that repaired flows changed on a switch behind the controller's back.");
+        _metrics.Meter.CreateObservableGauge("ofcontroller_reconciler_switches", ObserveStates, description: "Connected switches by reconciler state.");
         foreach (var (key, app) in _options.Apps)
         {
             if (WireFormat.TryParseDatapathId(key, out var dpid))
@@ -113,7 +117,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             datapathId,
             [.. r.Desired.Select(FlowText.Format)],
             [.. r.Installed.Select(FlowText.Format)],
-            r.LastReconcile);
+            r.LastReconcile,
+            SwitchReconciler.StateName(r.State),
+            r.ConfirmedVersion,
+            r.DriftRepairs);
     }
 
     public string? AppName(ulong datapathId) => FindReconciler(datapathId)?.App.Id.Name;
@@ -140,32 +147,21 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var all = _switches.Values.ToList();
+        _switches.Clear();
+        foreach (var m in all)
         {
-            foreach (var m in _switches.Values)
-            {
-                await StopSwitchAsync(m).ConfigureAwait(false);
-            }
-
-            _switches.Clear();
+            m.Complete();
         }
-        finally
-        {
-            _gate.Release();
-        }
-    }
 
-    public override void Dispose()
-    {
-        _gate.Dispose();
-        base.Dispose();
+        await Task.WhenAll(all.Select(m => m.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         using var subscription = _events.Subscribe("runtime");
+        using var packetIns = _events.HandlePacketIns(this);
         var store = PumpStoreAsync(stoppingToken);
         var switches = PumpSwitchEventsAsync(subscription, stoppingToken);
         try
@@ -178,97 +174,55 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         }
     }
 
+    /// <summary>A store snapshot only wakes every switch's actor; each reads the latest snapshot itself.</summary>
     private async Task PumpStoreAsync(CancellationToken ct)
     {
         await foreach (var snapshot in _store.Subscribe(ct).ReadAllAsync(ct).ConfigureAwait(false))
         {
-            await _gate.WaitAsync(ct).ConfigureAwait(false);
-            try
+            foreach (var m in _switches.Values)
             {
-                foreach (var m in _switches.Values)
-                {
-                    try
-                    {
-                        await ApplySelectionAsync(m, snapshot).ConfigureAwait(false);
-                    }
-#pragma warning disable CA1031 // One switch's failure must not stop the others from following the store.
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-                    {
-                        Log.EventFailed(_logger, Hex(m.DatapathId), "store snapshot " + snapshot.Version.ToString(CultureInfo.InvariantCulture), ex);
-                    }
-                }
-            }
-            finally
-            {
-                _gate.Release();
+                m.Poke();
             }
         }
     }
 
+    /// <summary>
+    /// Routes lifecycle events to the switches' actors without waiting for any of them: creating an
+    /// actor, waking it or completing it never blocks, so a slow switch holds up no other.
+    /// </summary>
     private async Task PumpSwitchEventsAsync(SwitchEventSubscription subscription, CancellationToken ct)
     {
         var reader = subscription.Reader;
-        var answers = new PacketInAnswers();
         while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            // Drain what is queued: PACKET_INs are answered in order and each switch's answers go out with
-            // one flush; any other event first flushes the answers gathered so far.
-            var handled = 0;
-            while (handled++ < MaxPacketInBatch && reader.TryRead(out var e))
+            while (reader.TryRead(out var e))
             {
-                if (e is SwitchPacketIn packetIn)
+                try
                 {
-                    OnPacketIn(packetIn, answers);
-                    continue;
+                    Route(e);
                 }
-
-                Flush(answers);
-                await HandleGuardedAsync(e, ct).ConfigureAwait(false);
-            }
-
-            Flush(answers);
-        }
-    }
-
-    private async Task HandleGuardedAsync(SwitchEvent e, CancellationToken ct)
-    {
-        try
-        {
-            await _gate.WaitAsync(ct).ConfigureAwait(false);
-            try
-            {
-                await OnLifecycleAsync(e).ConfigureAwait(false);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
 #pragma warning disable CA1031 // One bad event must not stop the runtime for every other switch.
-        catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Log.EventFailed(_logger, Hex(e.DatapathId.Value), e.GetType().Name, ex);
+                {
+                    Log.EventFailed(_logger, Hex(e.DatapathId.Value), e.GetType().Name, ex);
+                }
+            }
         }
     }
 
-    private async Task OnLifecycleAsync(SwitchEvent e)
+    private void Route(SwitchEvent e)
     {
         switch (e)
         {
             case SwitchConnected c:
-                await OnConnectedAsync(c.Connection).ConfigureAwait(false);
+                OnConnected(c.Connection);
                 break;
             case SwitchDisconnected d:
-                if (_switches.TryGetValue(d.DatapathId.Value, out var gone) && ReferenceEquals(gone.Connection, d.Connection))
+                if (_switches.TryGetValue(d.DatapathId.Value, out var gone) && ReferenceEquals(gone.Connection, d.Connection)
+                    && _switches.TryRemove(new KeyValuePair<ulong, ManagedSwitch>(gone.DatapathId, gone)))
                 {
-                    _switches.TryRemove(new KeyValuePair<ulong, ManagedSwitch>(gone.DatapathId, gone));
-                    await StopSwitchAsync(gone).ConfigureAwait(false);
+                    gone.Complete();
                     Log.SwitchGone(_logger, Hex(gone.DatapathId));
                 }
 
@@ -279,10 +233,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
                     m.Snapshot = ManagedSwitch.SnapshotOf(m.DatapathId, p.Ports);
                     if (p.Change.Reason == PortReason.Delete || !p.Change.Desc.IsUp)
                     {
-                        _macs.ForgetPort(m.DatapathId, p.Change.Desc.PortNo);
+                        m.Macs.ForgetPort(m.DatapathId, p.Change.Desc.PortNo);
                     }
 
-                    await ApplySelectionAsync(m, _store.Current).ConfigureAwait(false);
+                    m.Poke();
                 }
 
                 break;
@@ -294,12 +248,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         }
     }
 
-    private async Task OnConnectedAsync(ISwitchConnection connection)
+    private void OnConnected(ISwitchConnection connection)
     {
         var dpid = connection.DatapathId.Value;
         if (_switches.TryRemove(dpid, out var previous))
         {
-            await StopSwitchAsync(previous).ConfigureAwait(false);
+            previous.Complete();
         }
 
         if (!connection.IsActive)
@@ -309,7 +263,22 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
 
         var m = new ManagedSwitch(connection);
         _switches[dpid] = m;
-        StartApp(m, Choose(_store.Current, m.Snapshot));
+        m.Start(EvaluateAsync, StopSwitchAsync);
+    }
+
+    /// <summary>One step of a switch's actor: start its app, or keep it, or swap it for the one the state now selects.</summary>
+    private async Task EvaluateAsync(ManagedSwitch m)
+    {
+        try
+        {
+            await ApplySelectionAsync(m, _store.Current).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The actor must survive one failed step; the next change retries.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.EventFailed(_logger, Hex(m.DatapathId), "app selection", ex);
+        }
     }
 
     /// <summary>Keeps the switch's app, or swaps it when the selection changed; then asks for a recompute.</summary>
@@ -327,7 +296,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             m.Reconciler = null;
             await old.DisposeAsync().ConfigureAwait(false);
             Log.AppSwapped(_logger, Hex(m.DatapathId), old.App.Id.Name, wanted.ToString());
-            await DeleteAppFlowsAsync(m, old.App).ConfigureAwait(false);
+            await DeleteAppFlowsAsync(m, old).ConfigureAwait(false);
         }
 
         StartApp(m, wanted);
@@ -344,29 +313,24 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             _reconcilerOptions,
             _time,
             _reconcilerLogger);
+        reconciler.DriftRepaired += (_, n) => _driftRepairs.Add(n);
         m.Reconciler = reconciler;
         reconciler.Start();
         Log.SwitchProgrammed(_logger, Hex(m.DatapathId), m.Connection.RemoteAddress, app.Id.Name, m.Snapshot.Ports.Length);
     }
 
-    private async Task DeleteAppFlowsAsync(ManagedSwitch m, IFlowApp app)
+    /// <summary>The old app's reconciler deletes everything under its cookie prefix (it stays the only writer of flows).</summary>
+    private async Task DeleteAppFlowsAsync(ManagedSwitch m, SwitchReconciler old)
     {
-        if (app is L2LearningSwitch)
+        if (old.App is L2LearningSwitch)
         {
-            _macs.Forget(m.DatapathId);
+            m.Macs.Forget(m.DatapathId);
         }
 
-        var delete = new FlowMod
-        {
-            Command = FlowModCommand.Delete,
-            TableId = OfpConstants.AllTables,
-            Cookie = new OpenFlow.Cookie(app.Id.CookiePrefix),
-            CookieMask = OpenFlow.Cookie.AppMask,
-        };
         try
         {
             _metrics.FlowMods(1);
-            var errors = await m.Connection.SendWithBarrierAsync([delete]).ConfigureAwait(false);
+            var errors = await old.DeleteOwnedFlowsAsync(CancellationToken.None).ConfigureAwait(false);
             if (errors.Count != 0)
             {
                 Log.SwitchError(_logger, Hex(m.DatapathId), errors[0].Describe());
@@ -375,11 +339,11 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         catch (Exception ex) when (ex is SwitchDisconnectedException or TimeoutException or OpenFlowErrorException)
         {
             // The new app's reconciler reads the switch back and reports what it cannot fix.
-            Log.CleanupFailed(_logger, Hex(m.DatapathId), app.Id.Name, ex);
+            Log.CleanupFailed(_logger, Hex(m.DatapathId), old.App.Id.Name, ex);
         }
     }
 
-    private async Task StopSwitchAsync(ManagedSwitch m)
+    private static async Task StopSwitchAsync(ManagedSwitch m)
     {
         if (m.Reconciler is { } r)
         {
@@ -387,59 +351,48 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             await r.DisposeAsync().ConfigureAwait(false);
         }
 
-        _macs.Forget(m.DatapathId);
+        m.Macs.Forget(m.DatapathId);
     }
 
-    private void OnPacketIn(SwitchPacketIn e, PacketInAnswers answers)
+    /// <summary>
+    /// A learning-switch PACKET_IN, on the switch's event loop: learn, decide, write the answers
+    /// (flushed with the read burst). Only the switch's own MAC table is touched.
+    /// </summary>
+    void IPacketInHandler.OnPacketIn(ISwitchConnection connection, PacketIn packetIn, IPacketOutput output)
     {
-        var dpid = e.DatapathId.Value;
-        if (!_switches.TryGetValue(dpid, out var m) || m.App is not L2LearningSwitch)
+        var dpid = connection.DatapathId.Value;
+        if (!_switches.TryGetValue(dpid, out var m) || !ReferenceEquals(m.Connection, connection)
+            || m.Reconciler is not { App: L2LearningSwitch } reconciler)
         {
             return;
         }
 
-        L2Decision decision;
-        try
-        {
-            decision = _l2.HandlePacketIn(_macs, dpid, e.Message, _time.GetUtcNow());
-        }
-#pragma warning disable CA1031 // A malformed frame must not stop the runtime.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.EventFailed(_logger, Hex(dpid), nameof(SwitchPacketIn), ex);
-            return;
-        }
-
-        if (decision.FlowMod is not null)
+        var decision = _l2.HandlePacketIn(m.Macs, dpid, packetIn, _time.GetUtcNow());
+        if (decision.FlowMod is { } flowMod && reconciler.WriteReactive(flowMod, output.Write))
         {
             _metrics.FlowMods(1);
         }
 
-        answers.Add(e.Connection, decision.Messages);
-    }
-
-    private void Flush(PacketInAnswers answers)
-    {
-        foreach (var (connection, messages) in answers.Take())
+        if (decision.PacketOut is { } packetOut)
         {
-            _ = SendObservedAsync(connection, messages);
+            output.Write(packetOut);
         }
     }
 
-    private async Task SendObservedAsync(ISwitchConnection connection, IReadOnlyList<OfpMessage> messages)
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveStates()
     {
-        try
+        var counts = new int[Enum.GetValues<ReconcilerState>().Length];
+        foreach (var m in _switches.Values)
         {
-            await connection.SendAsync(messages).ConfigureAwait(false);
+            if (m.Reconciler is { } r)
+            {
+                counts[(int)r.State]++;
+            }
         }
-        catch (SwitchDisconnectedException)
+
+        for (var i = 0; i < counts.Length; i++)
         {
-            // The switch left; its PACKET_IN no longer matters.
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or InvalidOperationException)
-        {
-            Log.PacketOutFailed(_logger, Hex(connection.DatapathId.Value), ex);
+            yield return new System.Diagnostics.Metrics.Measurement<int>(counts[i], new KeyValuePair<string, object?>("state", SwitchReconciler.StateName((ReconcilerState)i)));
         }
     }
 

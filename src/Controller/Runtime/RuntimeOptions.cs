@@ -27,4 +27,10 @@ public sealed class RuntimeOptions
 
     /// <summary>idle_timeout of the learning switch's reactive flows, seconds (0: never, as simple_switch_13).</summary>
     public ushort L2FlowIdleTimeout { get; set; }
+
+    /// <summary>How often each connected switch is audited for drift of our flows (counts first, a dump on mismatch); null: never.</summary>
+    public TimeSpan? AuditInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every this many audits the flows are dumped even when the counts match (catches flows modified in place).</summary>
+    public int AuditFullEvery { get; set; } = 6;
 }

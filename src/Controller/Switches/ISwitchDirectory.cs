@@ -24,12 +24,19 @@ public sealed record SwitchInfo(
     long Errors,
     string App);
 
-/// <summary>Flows rendered as ovs-ofctl-like text, plus the last reconcile's counts.</summary>
+/// <summary>
+/// Flows rendered as ovs-ofctl-like text, plus the last reconcile's counts, the reconciler's state
+/// (connecting, syncing, in_sync, drifted, failed), the snapshot version it last confirmed (-1: none)
+/// and the drift repairs its audits made.
+/// </summary>
 public sealed record SwitchFlowsInfo(
     ulong DatapathId,
     IReadOnlyList<string> Desired,
     IReadOnlyList<string> Installed,
-    ReconcileInfo? LastReconcile);
+    ReconcileInfo? LastReconcile,
+    string? State = null,
+    long ConfirmedVersion = -1,
+    long DriftRepairs = 0);
 
 public sealed record ReconcileInfo(
     DateTimeOffset At,

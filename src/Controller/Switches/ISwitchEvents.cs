@@ -9,4 +9,11 @@ public interface ISwitchEvents
     /// subscriber's backlog limit (OpenFlow:PacketInQueueLimit) are dropped and counted. Dispose to stop.
     /// </summary>
     SwitchEventSubscription Subscribe(string name);
+
+    /// <summary>
+    /// Makes <paramref name="handler"/> answer every ready switch's PACKET_INs on that switch's own
+    /// event loop; while it is set, PACKET_INs are not published as <see cref="SwitchPacketIn"/>
+    /// events. One handler at a time; dispose the result to remove it.
+    /// </summary>
+    IDisposable HandlePacketIns(IPacketInHandler handler);
 }

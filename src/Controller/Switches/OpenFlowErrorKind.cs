@@ -26,4 +26,10 @@ public enum OpenFlowErrorKind
 
     /// <summary>A PACKET_IN event was dropped because a subscriber's queue was full.</summary>
     PacketInDropped,
+
+    /// <summary>A multipart reply went over OpenFlow:MultipartMaxMessages or MultipartMaxBytes; the connection was closed.</summary>
+    MultipartOverflow,
+
+    /// <summary>A second connection announced a live switch's datapath id and was refused.</summary>
+    DuplicateRefused,
 }

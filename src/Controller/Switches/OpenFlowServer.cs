@@ -57,12 +57,17 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
             .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
             .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
             .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
-            .ChildHandler(new ActionChannelInitializer<IChannel>(ch => ch.Pipeline
-                .AddLast("frame", new OfpFrameDecoder())
-                .AddLast("decode", OfpMessageDecoder.Instance)
-                .AddLast("encode", OfpMessageEncoder.Instance)
-                .AddLast("idle", new IdleStateHandler(_options.EchoInterval, TimeSpan.Zero, TimeSpan.Zero))
-                .AddLast("session", new SwitchSession(_options, _registry, _metrics, sessionLogger))));
+            .ChildHandler(new ActionChannelInitializer<IChannel>(ch =>
+            {
+                var session = new SwitchSession(_options, _registry, _metrics, sessionLogger);
+                ch.Pipeline
+                    .AddLast("frame", new OfpFrameDecoder())
+                    .AddLast("size", session.FrameSizeTap)
+                    .AddLast("decode", OfpMessageDecoder.Instance)
+                    .AddLast("encode", OfpMessageEncoder.Instance)
+                    .AddLast("idle", new IdleStateHandler(_options.EchoInterval, TimeSpan.Zero, TimeSpan.Zero))
+                    .AddLast("session", session);
+            }));
         var address = IPAddress.Parse(_options.Address);
         _listener = await bootstrap.BindAsync(new IPEndPoint(address, _options.Port)).ConfigureAwait(false);
         LogListening(_logger, BoundEndPoint?.ToString() ?? "?", threads);

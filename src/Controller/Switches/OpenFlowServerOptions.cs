@@ -37,4 +37,28 @@ public sealed class OpenFlowServerOptions
 
     /// <summary>PACKET_IN events queued per subscriber beyond which new ones are dropped (counted).</summary>
     public int PacketInQueueLimit { get; set; } = 10_000;
+
+    /// <summary>
+    /// PACKET_INs answered per switch per read burst (the messages of one socket read); the rest of the
+    /// burst is dropped and counted, so one flooding switch cannot monopolise the event loop it shares.
+    /// </summary>
+    public int PacketInBurstLimit { get; set; } = 4096;
+
+    /// <summary>Parts of one multipart reply (REPLY_MORE sequence) above which it is refused with an error and the connection closed.</summary>
+    public int MultipartMaxMessages { get; set; } = 16_384;
+
+    /// <summary>Bytes of one multipart reply above which it is refused with an error and the connection closed.</summary>
+    public long MultipartMaxBytes { get; set; } = 256L << 20;
+
+    /// <summary>
+    /// A second connection with a connected switch's datapath id probes the live one with an echo; it
+    /// takes over only when no answer comes within this time, and is refused otherwise.
+    /// </summary>
+    public TimeSpan TakeoverProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Warning lines one switch may log per <see cref="LogWindow"/>; the rest are counted and summarised.</summary>
+    public int LogBurst { get; set; } = 20;
+
+    /// <summary>The window of <see cref="LogBurst"/>.</summary>
+    public TimeSpan LogWindow { get; set; } = TimeSpan.FromSeconds(10);
 }

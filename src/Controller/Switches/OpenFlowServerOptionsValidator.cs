@@ -34,6 +34,13 @@ internal sealed class OpenFlowServerOptionsValidator : IValidateOptions<OpenFlow
             errors.Add("OpenFlow:EventLoopThreads must be >= 0, Backlog and PacketInQueueLimit >= 1.");
         }
 
+        if (options.PacketInBurstLimit < 1 || options.MultipartMaxMessages < 1 || options.MultipartMaxBytes < 1 || options.LogBurst < 1)
+        {
+            errors.Add("OpenFlow:PacketInBurstLimit, MultipartMaxMessages, MultipartMaxBytes and LogBurst must be >= 1.");
+        }
+
+        Positive(errors, nameof(options.LogWindow), options.LogWindow);
+        Positive(errors, nameof(options.TakeoverProbeTimeout), options.TakeoverProbeTimeout);
         if (options.WriteBufferLowWaterMark < 1 || options.WriteBufferHighWaterMark <= options.WriteBufferLowWaterMark)
         {
             errors.Add("OpenFlow:WriteBufferHighWaterMark must exceed WriteBufferLowWaterMark (> 0).");

@@ -10,6 +10,7 @@ public sealed class SwitchCounters
     private long _totalIn;
     private long _totalOut;
     private long _errors;
+    private long _packetInsDropped;
 
     public long TotalIn => Interlocked.Read(ref _totalIn);
 
@@ -17,6 +18,9 @@ public sealed class SwitchCounters
 
     /// <summary>OFPT_ERRORs received plus undecodable messages received.</summary>
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>PACKET_INs not answered because the switch was not reading or sent more than a burst's budget.</summary>
+    public long PacketInsDropped => Interlocked.Read(ref _packetInsDropped);
 
     public long In(OfpType type) => (int)type < _in.Length ? Interlocked.Read(ref _in[(int)type]) : 0;
 
@@ -41,4 +45,6 @@ public sealed class SwitchCounters
     }
 
     internal void CountError() => Interlocked.Increment(ref _errors);
+
+    internal void CountPacketInDropped() => Interlocked.Increment(ref _packetInsDropped);
 }

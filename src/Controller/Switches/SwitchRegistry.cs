@@ -24,6 +24,7 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
     private readonly int _packetInLimit;
     private volatile SwitchEventSubscription[] _subscribers = [];
     private volatile ISwitchConnection[] _snapshot = [];
+    private volatile IPacketInHandler? _packetInHandler;
 
     public SwitchRegistry(IOptions<OpenFlowServerOptions> options, IOpenFlowMetrics metrics, ILogger<SwitchRegistry> logger, IServiceProvider? services = null)
     {
@@ -36,7 +37,30 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
 
     public IReadOnlyList<ISwitchConnection> Connections => _snapshot;
 
+    /// <summary>The handler sessions call for PACKET_INs on their event loop, or null (then they are published).</summary>
+    internal IPacketInHandler? PacketInHandler => _packetInHandler;
+
+    public IDisposable HandlePacketIns(IPacketInHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (Interlocked.CompareExchange(ref _packetInHandler, handler, null) is not null)
+        {
+            throw new InvalidOperationException("a PACKET_IN handler is already set");
+        }
+
+        return new HandlerRegistration(this, handler);
+    }
+
     public ISwitchConnection? Find(DatapathId datapathId)
+    {
+        lock (_gate)
+        {
+            return _switches.GetValueOrDefault(datapathId.Value);
+        }
+    }
+
+    /// <summary>The session currently registered for <paramref name="datapathId"/>, if any.</summary>
+    internal SwitchSession? FindSession(DatapathId datapathId)
     {
         lock (_gate)
         {
@@ -200,6 +224,11 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
         {
             _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, sub))];
         }
+    }
+
+    private sealed class HandlerRegistration(SwitchRegistry registry, IPacketInHandler handler) : IDisposable
+    {
+        public void Dispose() => Interlocked.CompareExchange(ref registry._packetInHandler, null, handler);
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Switch {DatapathId} reconnected from {NewRemote}; closing the old connection from {OldRemote}")]

@@ -55,4 +55,16 @@ internal sealed partial class SwitchSession
 
     [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "Request xid {Xid} ({Type}) to {DatapathId} timed out after {Timeout}")]
     private static partial void LogRequestTimeout(ILogger logger, uint xid, string type, string datapathId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "PACKET_IN handler failed on switch {DatapathId}")]
+    private static partial void LogPacketInFailed(ILogger logger, string datapathId, Exception exception);
+
+    [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "Switch {DatapathId} ({Remote}) sent a multipart reply (xid {Xid}) over the cap of {MaxMessages} parts or {MaxBytes} bytes; sent MULTIPART_BUFFER_OVERFLOW and closing")]
+    private static partial void LogMultipartOverflow(ILogger logger, string datapathId, string remote, uint xid, int maxMessages, long maxBytes);
+
+    [LoggerMessage(EventId = 1122, Level = LogLevel.Warning, Message = "Switch {DatapathId} ({Remote}): {Suppressed} log lines suppressed by the rate limit")]
+    private static partial void LogSuppressed(ILogger logger, string datapathId, string remote, long suppressed);
+
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "Connection from {Remote} announced datapath {DatapathId}, which is live and answered an echo from {LiveRemote}; refused and closed")]
+    private static partial void LogDuplicateRefused(ILogger logger, string datapathId, string remote, string liveRemote);
 }

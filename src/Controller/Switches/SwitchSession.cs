@@ -23,7 +23,7 @@ namespace Controller.Switches;
 /// Inbound handling runs on the channel's event loop and never blocks; the public API may be used
 /// from any thread (DotNetty queues those writes onto the loop in order).
 /// </summary>
-internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConnection
+internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConnection, IPacketOutput
 {
     private const int LogHexBytes = 32;
 
@@ -35,6 +35,11 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
 
     private IChannel? _channel;
+    private IChannelHandlerContext? _context;
+    private readonly LogLimiter _logLimiter;
+    private int _lastFrameLength;
+    private long _portPartBytes;
+    private int _packetInsThisBurst;
     private volatile Phase _phase;
     private uint _xid;
     private uint _featuresXid;
@@ -51,13 +56,24 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private volatile bool _replaced;
     private volatile bool _published;
 
-    public SwitchSession(OpenFlowServerOptions options, SwitchRegistry registry, IOpenFlowMetrics metrics, ILogger logger)
+    public SwitchSession(OpenFlowServerOptions options, SwitchRegistry registry, IOpenFlowMetrics metrics, ILogger logger, TimeProvider? time = null)
     {
         _options = options;
         _registry = registry;
         _metrics = metrics;
         _logger = logger;
+        _logLimiter = new LogLimiter(options.LogBurst, options.LogWindow, time);
+        FrameSizeTap = new FrameTap(this);
     }
+
+    /// <summary>
+    /// The handler to put between the frame decoder and the message decoder: it records each frame's
+    /// length so that multipart replies can be capped in bytes as well as in messages.
+    /// </summary>
+    internal IChannelHandler FrameSizeTap { get; }
+
+    /// <summary>Log lines of this switch suppressed by the rate limit.</summary>
+    internal long LogLinesSuppressed => _logLimiter.SuppressedTotal;
 
     private enum Phase
     {
@@ -65,6 +81,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         AwaitFeatures,
         AwaitPortDesc,
         AwaitRole,
+        ProbingLive,
         Ready,
         Closed,
     }
@@ -101,6 +118,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     {
         ArgumentNullException.ThrowIfNull(context);
         _channel = context.Channel;
+        _context = context;
         _scope.Remote = Format(context.Channel.RemoteAddress);
         Volatile.Write(ref _lastReadTicks, Environment.TickCount64);
         using (_logger.BeginScope(_scope))
@@ -134,6 +152,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     public override void ChannelReadComplete(IChannelHandlerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        _packetInsThisBurst = 0;
         context.Flush();
     }
 
@@ -216,6 +235,11 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         Interlocked.Exchange(ref _writable, null)?.TrySetException(new SwitchDisconnectedException($"switch {DatapathId} disconnected"));
         using (_logger.BeginScope(_scope))
         {
+            if (_logLimiter.TakeSuppressed() is var suppressed and > 0)
+            {
+                LogSuppressed(_logger, _scope.DatapathId, _scope.Remote, suppressed);
+            }
+
             if (!wasReady)
             {
                 LogClosedEarly(_logger, _scope.Remote);
@@ -262,8 +286,8 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             case EchoRequest e:
                 _ = Write(ctx, new EchoReply { Xid = e.Xid, Data = e.Data });
                 return;
-            case EchoReply:
-                return;
+            case EchoReply when !_pending.ContainsKey(m.Xid):
+                return; // the answer to a keep-alive echo; a requested one (takeover probe) completes below
             case ErrorMessage err:
                 OnError(ctx, err);
                 return;
@@ -273,7 +297,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             case PacketIn pi:
                 if (phase == Phase.Ready)
                 {
-                    _registry.Publish(new SwitchPacketIn(DatapathId, this, pi));
+                    OnPacketIn(pi);
                 }
 
                 return;
@@ -297,7 +321,64 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             return;
         }
 
-        LogUnexpected(_logger, m.Type.ToString(), m.Xid);
+        if (MayLog())
+        {
+            LogUnexpected(_logger, m.Type.ToString(), m.Xid);
+        }
+    }
+
+    /// <summary>
+    /// Answers the PACKET_IN right here on the switch's event loop. It is dropped (counted) when the
+    /// switch does not read our answers (the channel is above its write high-water mark) or when this
+    /// read burst already used its budget, so neither the outbound buffer nor the loop's time grows
+    /// with the sender's rate.
+    /// </summary>
+    private void OnPacketIn(PacketIn pi)
+    {
+        var handler = _registry.PacketInHandler;
+        if (handler is null)
+        {
+            _registry.Publish(new SwitchPacketIn(DatapathId, this, pi));
+            return;
+        }
+
+        if (_channel is not { IsWritable: true } || ++_packetInsThisBurst > _options.PacketInBurstLimit)
+        {
+            Counters.CountPacketInDropped();
+            _metrics.Error(OpenFlowErrorKind.PacketInDropped);
+            return;
+        }
+
+        try
+        {
+            handler.OnPacketIn(this, pi, this);
+        }
+#pragma warning disable CA1031 // A handler failure on one packet must not close the switch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Counters.CountError();
+            if (MayLog())
+            {
+                LogPacketInFailed(_logger, _scope.DatapathId, ex);
+            }
+        }
+    }
+
+    void IPacketOutput.Write(OfpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_context is not { } ctx)
+        {
+            return;
+        }
+
+        if (message.Xid == 0)
+        {
+            message = message with { Xid = NextXid() };
+        }
+
+        _ = Write(ctx, message);
     }
 
     private void OnHello(IChannelHandlerContext ctx, Hello hello)
@@ -353,6 +434,13 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
             case Phase.AwaitPortDesc when m is MultipartReply { Body: PortDescReply pd } r && r.Xid == _portDescXid:
                 _portParts!.AddRange(pd.Ports);
+                _portPartBytes += _lastFrameLength;
+                if (r.More && OverCap(_portParts.Count, _portPartBytes))
+                {
+                    MultipartOverflow(r);
+                    return true;
+                }
+
                 if (!r.More)
                 {
                     _ports = [.. _portParts.OrderBy(p => p.PortNo)];
@@ -374,9 +462,65 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         }
     }
 
+    /// <summary>
+    /// The handshake is done. If another live session already holds this datapath id, that one is
+    /// probed with an echo first: only when it fails to answer within OpenFlow:TakeoverProbeTimeout
+    /// (a switch that restarted behind a half-open connection) does this connection take over;
+    /// otherwise this one is refused and closed, so an impostor cannot steal a live switch's session.
+    /// </summary>
     private void BecomeReady()
     {
         _handshakeTimer?.Cancel();
+        if (_registry.FindSession(DatapathId) is { } live && !ReferenceEquals(live, this) && live.IsActive && _context is { } ctx)
+        {
+            _phase = Phase.ProbingLive;
+            _ = ProbeLiveThenDecideAsync(ctx, live);
+            return;
+        }
+
+        Publish();
+    }
+
+    private async Task ProbeLiveThenDecideAsync(IChannelHandlerContext ctx, SwitchSession live)
+    {
+        var alive = false;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.TakeoverProbeTimeout);
+            await live.RequestAsync<EchoReply>(new EchoRequest { Data = "takeover-probe"u8.ToArray() }, timeout.Token).ConfigureAwait(false);
+            alive = true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or SwitchDisconnectedException or InvalidDataException or OpenFlowErrorException)
+        {
+            // No answer: the live session is dead or wedged; the newcomer takes over.
+        }
+
+        ctx.Executor.Execute(() =>
+        {
+            if (_phase != Phase.ProbingLive)
+            {
+                return; // this connection closed meanwhile
+            }
+
+            if (alive && live.IsActive)
+            {
+                _metrics.Error(OpenFlowErrorKind.DuplicateRefused);
+                using (_logger.BeginScope(_scope))
+                {
+                    LogDuplicateRefused(_logger, _scope.DatapathId, _scope.Remote, live.RemoteAddress);
+                }
+
+                _phase = Phase.Closed;
+                _ = ctx.CloseAsync();
+                return;
+            }
+
+            Publish();
+        });
+    }
+
+    private void Publish()
+    {
         _connectedSince = DateTimeOffset.UtcNow;
         _phase = Phase.Ready;
         using (_logger.BeginScope(_scope))
@@ -401,9 +545,13 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         Counters.CountError();
         _metrics.Error(OpenFlowErrorKind.SwitchError);
         var matched = _pending.TryGetValue(err.Xid, out var p);
+        var loggable = MayLog();
         using (_logger.BeginScope(_scope))
         {
-            LogSwitchError(_logger, _scope.DatapathId, err.Describe(), err.Xid, matched ? " (pending request)" : string.Empty, Hex(err.Data.Span));
+            if (loggable)
+            {
+                LogSwitchError(_logger, _scope.DatapathId, err.Describe(), err.Xid, matched ? " (pending request)" : string.Empty, Hex(err.Data.Span));
+            }
 
             switch (_phase)
             {
@@ -437,7 +585,8 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             }
         }
 
-        if (_phase == Phase.Ready)
+        // Under the same budget as the log: an ERROR flood must not fill the subscribers' queues either.
+        if (_phase == Phase.Ready && loggable)
         {
             _registry.Publish(new SwitchError(DatapathId, err));
         }
@@ -449,7 +598,10 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         _metrics.Error(OpenFlowErrorKind.Decode);
         using (_logger.BeginScope(_scope))
         {
-            LogDecodeFailed(_logger, f.TypeByte, f.Xid, f.Length, f.Reason, f.ErrorType, f.Code, Hex(f.Offending.Span));
+            if (MayLog())
+            {
+                LogDecodeFailed(_logger, f.TypeByte, f.Xid, f.Length, f.Reason, f.ErrorType, f.Code, Hex(f.Offending.Span));
+            }
         }
 
         var error = ErrorMessage.For(f.ErrorType, f.Code, f.Xid, f.Offending.Span);
@@ -523,6 +675,20 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             case PendingKind.Multipart when m is MultipartReply part:
                 p.Parts ??= [];
                 p.Parts.Add(part);
+                p.Bytes += _lastFrameLength;
+                if (part.More && OverCap(p.Parts.Count, p.Bytes))
+                {
+                    if (_pending.TryRemove(new KeyValuePair<uint, Pending>(m.Xid, p)))
+                    {
+                        p.Tcs.TrySetException(new InvalidDataException(
+                            $"switch {DatapathId} sent more than {_options.MultipartMaxMessages} parts or {_options.MultipartMaxBytes} bytes for multipart xid {m.Xid}"));
+                    }
+
+                    p.Parts = null;
+                    MultipartOverflow(part);
+                    break;
+                }
+
                 if (!part.More && _pending.TryRemove(new KeyValuePair<uint, Pending>(m.Xid, p)))
                 {
                     p.Tcs.TrySetResult(p.Parts);
@@ -530,7 +696,11 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
                 break;
             case PendingKind.Collect:
-                LogUnexpected(_logger, m.Type.ToString(), m.Xid);
+                if (MayLog())
+                {
+                    LogUnexpected(_logger, m.Type.ToString(), m.Xid);
+                }
+
                 break;
             default:
                 if (_pending.TryRemove(new KeyValuePair<uint, Pending>(m.Xid, p)))
@@ -540,6 +710,40 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
                 break;
         }
+    }
+
+    private bool OverCap(int parts, long bytes) => parts > _options.MultipartMaxMessages || bytes > _options.MultipartMaxBytes;
+
+    /// <summary>A REPLY_MORE sequence went over the cap: OFPET_BAD_REQUEST/OFPBRC_MULTIPART_BUFFER_OVERFLOW, then close.</summary>
+    private void MultipartOverflow(MultipartReply part)
+    {
+        Counters.CountError();
+        _metrics.Error(OpenFlowErrorKind.MultipartOverflow);
+        using (_logger.BeginScope(_scope))
+        {
+            LogMultipartOverflow(_logger, _scope.DatapathId, _scope.Remote, part.Xid, _options.MultipartMaxMessages, _options.MultipartMaxBytes);
+        }
+
+        if (_context is { } ctx)
+        {
+            WriteAndClose(ctx, ErrorMessage.For(ErrorType.BadRequest, (ushort)BadRequestCode.MultipartBufferOverflow, part.Xid, ReadOnlySpan<byte>.Empty));
+        }
+    }
+
+    /// <summary>Rate limit for this switch's log lines; logs the summary of what it suppressed before the next line.</summary>
+    private bool MayLog()
+    {
+        if (!_logLimiter.TryAcquire(out var suppressed))
+        {
+            return false;
+        }
+
+        if (suppressed != 0)
+        {
+            LogSuppressed(_logger, _scope.DatapathId, _scope.Remote, suppressed);
+        }
+
+        return true;
     }
 
     private void WriteAndClose(IChannelHandlerContext ctx, OfpMessage m)
@@ -718,7 +922,10 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
                 else
                 {
                     _metrics.Error(OpenFlowErrorKind.RequestTimeout);
-                    LogRequestTimeout(_logger, xid, m.Type.ToString(), _scope.DatapathId, _options.RequestTimeout);
+                    if (MayLog())
+                    {
+                        LogRequestTimeout(_logger, xid, m.Type.ToString(), _scope.DatapathId, _options.RequestTimeout);
+                    }
                     p.Tcs.TrySetException(new TimeoutException($"switch {DatapathId} did not answer {m.Type} xid {xid} within {_options.RequestTimeout}"));
                 }
             }
@@ -814,5 +1021,23 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         public TaskCompletionSource<IReadOnlyList<OfpMessage>> Tcs { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public List<OfpMessage>? Parts { get; set; }
+
+        /// <summary>Frame bytes of the parts so far (multipart only).</summary>
+        public long Bytes { get; set; }
+    }
+
+    /// <summary>Records the length of each frame before it is decoded (same loop, so the next message the session sees is that frame).</summary>
+    private sealed class FrameTap(SwitchSession session) : ChannelHandlerAdapter
+    {
+        public override void ChannelRead(IChannelHandlerContext context, object message)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            if (message is DotNetty.Buffers.IByteBuffer buffer)
+            {
+                session._lastFrameLength = buffer.ReadableBytes;
+            }
+
+            context.FireChannelRead(message);
+        }
     }
 }

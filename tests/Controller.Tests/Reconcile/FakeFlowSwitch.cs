@@ -105,6 +105,18 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
         }
     }
 
+    public int Counts { get; private set; }
+
+    public Task<long> CountFlowsAsync(byte tableId, ulong cookie, ulong cookieMask, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            Counts++;
+            return Task.FromResult((long)_table.Values.Count(f =>
+                (tableId == OfpConstants.AllTables || f.TableId == tableId) && (f.Cookie.Value & cookieMask) == (cookie & cookieMask)));
+        }
+    }
+
     public Task SendAsync(IReadOnlyList<OfpMessage> messages, CancellationToken cancellationToken)
     {
         lock (_lock)

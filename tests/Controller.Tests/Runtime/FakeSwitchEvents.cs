@@ -1,4 +1,5 @@
 using Controller.Switches;
+using OpenFlow.Messages;
 
 namespace Controller.Tests.Runtime;
 
@@ -35,6 +36,19 @@ internal sealed class FakeSwitchEvents : ISwitchEvents
         return sub;
     }
 
+    public IPacketInHandler? PacketInHandler { get; private set; }
+
+    public IDisposable HandlePacketIns(IPacketInHandler handler)
+    {
+        PacketInHandler = handler;
+        return new Unset(this);
+    }
+
+    /// <summary>Delivers a PACKET_IN the way a session does (handler call on "the loop"); answers go to <paramref name="sent"/>.</summary>
+    public void PacketIn(ISwitchConnection connection, PacketIn packetIn, ICollection<OfpMessage> sent) =>
+        (PacketInHandler ?? throw new InvalidOperationException("no PACKET_IN handler"))
+            .OnPacketIn(connection, packetIn, new CollectingOutput(sent));
+
     public void Publish(SwitchEvent e)
     {
         lock (_subscribers)
@@ -44,5 +58,15 @@ internal sealed class FakeSwitchEvents : ISwitchEvents
                 s.Offer(e);
             }
         }
+    }
+
+    private sealed class Unset(FakeSwitchEvents events) : IDisposable
+    {
+        public void Dispose() => events.PacketInHandler = null;
+    }
+
+    private sealed class CollectingOutput(ICollection<OfpMessage> sent) : IPacketOutput
+    {
+        public void Write(OfpMessage message) => sent.Add(message);
     }
 }

@@ -102,15 +102,16 @@ public sealed class FlowRuntimeTests
         _events.Publish(new SwitchConnected(conn));
         await Until(() => _runtime.IsInSync(PlainDpid), "the table-miss flow");
 
-        _events.Publish(new SwitchPacketIn(conn.DatapathId, conn, PacketIn(1, src: 0x0a, dst: 0x0b)));
-        await Until(() => conn.Sent.Count == 1, "the flood");
-        _events.Publish(new SwitchPacketIn(conn.DatapathId, conn, PacketIn(2, src: 0x0b, dst: 0x0a)));
-        await Until(() => conn.Sent.Count == 3, "the flow and the packet-out");
+        var answers = new List<OfpMessage>();
+        _events.PacketIn(conn, PacketIn(1, src: 0x0a, dst: 0x0b), answers);
+        Assert.That(answers, Has.Count.EqualTo(1), "the flood, answered inline");
+        _events.PacketIn(conn, PacketIn(2, src: 0x0b, dst: 0x0a), answers);
 
-        var sent = conn.Sent.ToArray();
+        var sent = answers.ToArray();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(_runtime.AppName(PlainDpid), Is.EqualTo("l2-learning"));
+            Assert.That(sent, Has.Length.EqualTo(3), "the flow and the packet-out");
             Assert.That(((OutputAction)((PacketOut)sent[0]).Actions.Single()).Port, Is.EqualTo(OfpPort.Flood), "unknown destination is flooded");
             Assert.That(((FlowMod)sent[1]).Match.ToCanonicalOrder(), Is.EqualTo(Match.Canonical(Oxm.InPort(2), Oxm.EthDst(new MacAddress(0x0a)), Oxm.EthSrc(new MacAddress(0x0b)))));
             Assert.That(((OutputAction)((PacketOut)sent[2]).Actions.Single()).Port, Is.EqualTo(1u), "known destination: its port");

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Controller.Switches;
 using DotNetty.Buffers;
 using DotNetty.Transport.Channels.Embedded;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenFlow;
@@ -14,10 +15,10 @@ namespace Controller.Tests.Switches;
 /// <summary>A switch played by the test: a SwitchSession in an EmbeddedChannel with the real codecs.</summary>
 internal sealed class FakeSwitch : IDisposable
 {
-    public FakeSwitch(SwitchRegistry registry, OpenFlowServerOptions? options = null)
+    public FakeSwitch(SwitchRegistry registry, OpenFlowServerOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
     {
-        Session = new SwitchSession(options ?? new OpenFlowServerOptions(), registry, NullOpenFlowMetrics.Instance, NullLogger.Instance);
-        Channel = new EmbeddedChannel(new OfpFrameDecoder(), OfpMessageDecoder.Instance, OfpMessageEncoder.Instance, Session);
+        Session = new SwitchSession(options ?? new OpenFlowServerOptions(), registry, NullOpenFlowMetrics.Instance, logger ?? NullLogger.Instance, time);
+        Channel = new EmbeddedChannel(new OfpFrameDecoder(), Session.FrameSizeTap, OfpMessageDecoder.Instance, OfpMessageEncoder.Instance, Session);
     }
 
     public EmbeddedChannel Channel { get; }

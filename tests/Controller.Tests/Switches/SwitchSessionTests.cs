@@ -297,21 +297,30 @@ public sealed class SwitchSessionTests
     }
 
     [Test]
-    public void SecondConnectionWithSameDatapathIdReplacesTheFirst()
+    public async Task SecondConnectionWithSameDatapathId_TakesOverOnlyWhenTheLiveOneDoesNotAnswerItsProbe()
     {
-        var registry = FakeSwitch.NewRegistry();
+        var options = new OpenFlowServerOptions { TakeoverProbeTimeout = TimeSpan.FromMilliseconds(100) };
+        var registry = FakeSwitch.NewRegistry(options);
         using var events = registry.Subscribe("t");
-        using var first = new FakeSwitch(registry);
+        using var first = new FakeSwitch(registry, options);
         first.Handshake(13, TwoPorts);
-        using var second = new FakeSwitch(registry);
+        using var second = new FakeSwitch(registry, options);
         second.Handshake(13, TwoPorts[..1]);
+        Assert.That(first.Receive<EchoRequest>(), Is.Not.Null, "the live session is probed");
+
+        // The first one stays silent: after the probe timeout the newcomer takes over.
+        await PollAsync(() =>
+        {
+            second.Channel.RunPendingTasks();
+            first.Channel.RunPendingTasks();
+            return registry.Connections.Count == 1 && ReferenceEquals(registry.Connections[0], second.Session);
+        });
         first.Channel.RunPendingTasks();
         var ev = Drain(events);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(first.Channel.Active, Is.False, "old connection closed");
             Assert.That(second.Channel.Active, Is.True);
-            Assert.That(registry.Connections.Single(), Is.SameAs(second.Session));
             Assert.That(registry.Find(13)!.Ports, Has.Count.EqualTo(1));
             Assert.That(ev, Is.EqualTo(new SwitchEvent[]
             {
@@ -319,6 +328,43 @@ public sealed class SwitchSessionTests
                 new SwitchDisconnected(new DatapathId(13), first.Session),
                 new SwitchConnected(second.Session),
             }));
+        }
+    }
+
+    [Test]
+    public async Task SecondConnectionWithSameDatapathId_IsRefusedWhileTheLiveOneAnswers()
+    {
+        var options = new OpenFlowServerOptions { TakeoverProbeTimeout = TimeSpan.FromSeconds(5) };
+        var registry = FakeSwitch.NewRegistry(options);
+        using var events = registry.Subscribe("t");
+        using var live = new FakeSwitch(registry, options);
+        live.Handshake(23, TwoPorts);
+        using var impostor = new FakeSwitch(registry, options);
+        impostor.Handshake(23, TwoPorts[..1]);
+        var probe = live.Receive<EchoRequest>();
+        live.Send(new EchoReply { Xid = probe.Xid, Data = probe.Data });
+
+        await PollAsync(() =>
+        {
+            impostor.Channel.RunPendingTasks();
+            return !impostor.Channel.Active;
+        });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(live.Channel.Active, Is.True, "the live switch keeps its session");
+            Assert.That(registry.Connections.Single(), Is.SameAs(live.Session));
+            Assert.That(registry.Find(23)!.Ports, Has.Count.EqualTo(TwoPorts.Length));
+            Assert.That(Drain(events), Is.EqualTo(new SwitchEvent[] { new SwitchConnected(live.Session) }), "no disconnect, no second connect");
+        }
+    }
+
+    private static async Task PollAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(until), "condition not met within 5 s");
+            await Task.Delay(10);
         }
     }
 

@@ -1,0 +1,25 @@
+using OpenFlow.Messages;
+
+namespace Controller.Switches;
+
+/// <summary>
+/// Answers a switch's PACKET_INs inside that switch's own sequential context: its DotNetty event
+/// loop, in arrival order, with no queue or thread hop in between (one switch's flood cannot delay
+/// another switch's packets through a shared consumer). Implementations must not block and must be
+/// cheap: they run while the loop reads the socket.
+/// </summary>
+public interface IPacketInHandler
+{
+    /// <summary>
+    /// Handles one PACKET_IN of <paramref name="connection"/>. Answers are written with
+    /// <paramref name="output"/> and flushed once at the end of the read burst.
+    /// </summary>
+    void OnPacketIn(ISwitchConnection connection, PacketIn packetIn, IPacketOutput output);
+}
+
+/// <summary>The writer of PACKET_IN answers, valid only during <see cref="IPacketInHandler.OnPacketIn"/>.</summary>
+public interface IPacketOutput
+{
+    /// <summary>Queues a message behind the ones written before (xid 0 gets a fresh xid); flushed at the end of the burst.</summary>
+    void Write(OfpMessage message);
+}
