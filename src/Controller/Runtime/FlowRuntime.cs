@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Apps.Overlay;
+using Apps.Dhcp;
 using Apps.Flows;
 using Apps.L2;
 using Apps.Model;
@@ -38,6 +39,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly Dictionary<ulong, AppSelection> _overrides = [];
     private readonly BrTunPipeline _brTun;
     private readonly L2LearningSwitch _l2;
+    private readonly DhcpResponder _dhcp;
+    private readonly System.Diagnostics.Metrics.Counter<long> _dhcpAnswers;
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
     private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
 
@@ -75,7 +78,16 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             }
         }
 
-        _brTun = new BrTunPipeline(new BrTunOptions { L2Population = _options.L2Population, LearnHardTimeout = _options.LearnHardTimeout });
+        _dhcp = new DhcpResponder(new DhcpSettings { LeaseTime = _options.DhcpLeaseTime });
+        _dhcpAnswers = _metrics.Meter.CreateCounter<long>("ofcontroller_dhcp_messages_total", description: "DHCP client messages seen by the controller, by outcome (offer, ack, nak, unknownClient, rateLimited, ...).");
+        _brTun = new BrTunPipeline(new BrTunOptions
+        {
+            L2Population = _options.L2Population,
+            LearnHardTimeout = _options.LearnHardTimeout,
+            ArpResponder = _options.ArpResponder,
+            Dhcp = _options.Dhcp,
+            DhcpServerMac = _dhcp.Settings.ServerMac,
+        });
         _l2 = new L2LearningSwitch(new L2LearningOptions { FlowIdleTimeout = _options.L2FlowIdleTimeout });
     }
 
@@ -365,8 +377,18 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     void IPacketInHandler.OnPacketIn(ISwitchConnection connection, PacketIn packetIn, IPacketOutput output)
     {
         var dpid = connection.DatapathId.Value;
-        if (!_switches.TryGetValue(dpid, out var m) || !ReferenceEquals(m.Connection, connection)
-            || m.Reconciler is not { App: L2LearningSwitch } reconciler)
+        if (!_switches.TryGetValue(dpid, out var m) || !ReferenceEquals(m.Connection, connection))
+        {
+            return;
+        }
+
+        if (m.Reconciler is { App: BrTunPipeline })
+        {
+            AnswerDhcp(m, packetIn, output);
+            return;
+        }
+
+        if (m.Reconciler is not { App: L2LearningSwitch } reconciler)
         {
             return;
         }
@@ -382,6 +404,48 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             output.Write(packetOut);
         }
     }
+
+    /// <summary>
+    /// A br-tun PACKET_IN is a DHCP client message (table 1's only controller flow): answer it from the
+    /// store, on this switch's event loop, back out the port it came in on (patch-int, same VLAN).
+    /// A client over its rate is dropped and counted; no answer for anything the store does not know.
+    /// </summary>
+    private void AnswerDhcp(ManagedSwitch m, PacketIn packetIn, IPacketOutput output)
+    {
+        if (!_options.Dhcp || packetIn.TableId != Apps.Overlay.BrTun.FromLocal || packetIn.InPort is not { } inPort)
+        {
+            return;
+        }
+
+        var state = _store.Current;
+        if (BrTunPipeline.FindHost(state, m.DatapathId) is not { } host)
+        {
+            return;
+        }
+
+        var frame = packetIn.Data.Span;
+        var limiter = m.DhcpLimiter ??= new DhcpRateLimiter(_options.DhcpRatePerClient, _options.DhcpBurstPerClient);
+        if (frame.Length >= 12 && !limiter.TryAcquire(OpenFlow.MacAddress.Read(frame[6..12]).Value, _time.GetUtcNow()))
+        {
+            _dhcpAnswers.Add(1, new KeyValuePair<string, object?>("outcome", "rateLimited"));
+            return;
+        }
+
+        var answer = _dhcp.Answer(state, host, frame, NetworkMtuOf);
+        _dhcpAnswers.Add(1, new KeyValuePair<string, object?>("outcome", System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(answer.Outcome.ToString())));
+        if (answer.Frame is { } reply)
+        {
+            output.Write(new PacketOut
+            {
+                InPort = OpenFlow.Protocol.OfpPort.Controller,
+                Actions = [new OpenFlow.Actions.OutputAction(inPort, 0)],
+                Data = reply,
+            });
+        }
+    }
+
+    /// <summary>The MTU DHCP hands out (option 26); null leaves the option out.</summary>
+    private int? NetworkMtuOf(Apps.Model.NetworkInfo network) => null;
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveStates()
     {

@@ -35,6 +35,9 @@ internal sealed class ManagedSwitch
     /// <summary>This switch's MAC-to-port table (the learning switch's state); its lock is never contended by other switches.</summary>
     public L2MacTables Macs { get; } = new();
 
+    /// <summary>This switch's DHCP rate limit per client MAC; used only on the switch's event loop.</summary>
+    public Apps.Dhcp.DhcpRateLimiter? DhcpLimiter { get; set; }
+
     /// <summary>The ports as the apps see them; replaced on every PORT_STATUS.</summary>
     public SwitchSnapshot Snapshot
     {

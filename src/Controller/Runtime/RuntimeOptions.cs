@@ -33,4 +33,19 @@ public sealed class RuntimeOptions
 
     /// <summary>Every this many audits the flows are dumped even when the counts match (catches flows modified in place).</summary>
     public int AuditFullEvery { get; set; } = 6;
+
+    /// <summary>br-tun answers ARP for the store's port IPs on the requester's host (table 19).</summary>
+    public bool ArpResponder { get; set; } = true;
+
+    /// <summary>The controller answers DHCP for the store's ports in networks that have a cidr.</summary>
+    public bool Dhcp { get; set; } = true;
+
+    /// <summary>Lease time handed out by DHCP.</summary>
+    public TimeSpan DhcpLeaseTime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>DHCP messages answered per client MAC and second on average (a storm beyond it is dropped and counted).</summary>
+    public double DhcpRatePerClient { get; set; } = 2;
+
+    /// <summary>DHCP messages answered per client MAC at once before the rate applies.</summary>
+    public int DhcpBurstPerClient { get; set; } = 8;
 }
