@@ -27,7 +27,7 @@ public sealed class SwitchPageTests
             0,
             "br-tun");
         var flows = new SwitchFlowsInfo(Dpid, [InSync, Missing, InSync21], [InSync, Extra, InSync21], new ReconcileInfo(DateTimeOffset.UtcNow, 3, 1, 2, 17, 4.25));
-        await using var host = await WebHost.StartAsync(new FakeSwitches(info, flows));
+        await using var host = await WebHost.StartAsync(new FakeSwitches((info, flows)));
         await Seed.CreateAsync(host); // host-a has datapath id a1: the switch belongs to it
         await using var browser = await Chromium.LaunchAsync();
 

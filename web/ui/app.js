@@ -93,7 +93,7 @@
     { selector: 'node.switch.nohost', style: { 'background-color': '#829ab1' } },
     { selector: 'node.tenant', style: { shape: 'round-rectangle', 'background-color': 'data(color)', 'background-opacity': 0.07, 'border-color': 'data(color)', 'border-width': 2, 'border-style': 'dashed', 'text-valign': 'bottom', 'text-margin-y': 6, color: 'data(color)', 'font-weight': 600, padding: 16 } },
     { selector: 'node.network', style: { shape: 'ellipse', width: 46, height: 46, 'background-color': 'data(color)', 'border-width': 0 } },
-    { selector: 'node.port', style: { shape: 'round-rectangle', width: 18, height: 18, 'background-color': '#fff', 'border-color': 'data(color)', 'border-width': 3, 'font-size': 10 } },
+    { selector: 'node.port', style: { shape: 'round-rectangle', width: 18, height: 18, 'background-color': '#fff', 'border-color': 'data(color)', 'border-width': 3, 'font-size': 10, 'text-valign': 'center', 'text-halign': 'right', 'text-margin-x': 4, 'text-margin-y': 0, 'text-justification': 'left' } },
     { selector: 'edge', style: { width: 2, 'curve-style': 'bezier', 'line-color': '#9aa5b1' } },
     { selector: 'edge.member', style: { 'line-color': 'data(color)', opacity: 0.75 } },
     { selector: 'edge.attach', style: { 'line-color': '#bcccdc', width: 1.5 } },
@@ -111,6 +111,9 @@
     const colourOfNet = (id) => colours.get(netById.get(id)?.tenantId) || '#9aa5b1';
     const portsByHost = new Map(d.hosts.map((h) => [h.id, []]));
     for (const p of d.ports) (portsByHost.get(p.hostId) || []).push(p);
+    // Ports in network order under each host, so the lines down to the networks cross less.
+    const netOrder = new Map(d.networks.map((n, i) => [n.id, i]));
+    for (const list of portsByHost.values()) list.sort((a, b) => (netOrder.get(a.networkId) ?? 0) - (netOrder.get(b.networkId) ?? 0));
     const switchesByHost = new Map(d.hosts.map((h) => [h.id, []]));
     const loose = [];
     for (const s of d.switches) {
@@ -118,7 +121,7 @@
       else loose.push(s);
     }
 
-    const PORT_DX = 64;
+    const PORT_DX = 84;
     let x = 0;
     const hostX = new Map();
     for (const h of d.hosts) {
@@ -183,9 +186,10 @@
       nx += nets.length ? 50 : NET_DX;
     }
     // Centre the network row under the host row.
-    const hostsWidth = Math.max(x - 90, 0);
-    const shift = (hostsWidth - (nx - 50)) / 2;
-    for (const n of nodes) if (n.data.kind === 'network' || n.data.kind === 'tenant') n.position.x += shift;
+    const centre = (xs) => (xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : 0);
+    const lower = nodes.filter((n) => n.data.kind === 'network' || n.data.kind === 'tenant');
+    const shift = centre([...hostX.values()]) - centre(lower.map((n) => n.position.x));
+    for (const n of lower) n.position.x += shift;
     return [...nodes, ...edges];
   }
 
