@@ -6,6 +6,7 @@ using Controller.Metrics;
 using Controller.Switches;
 using Controller.Runtime;
 using Controller.Store;
+using Controller.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -78,6 +79,7 @@ public static class ControllerHost
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillInDetail);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddWebUi();
 
         var app = builder.Build();
         var store = app.Services.GetRequiredService<TenantStore>();
@@ -110,6 +112,7 @@ public static class ControllerHost
             .ExcludeFromDescription();
         app.MapOpenApi();
         app.MapControllerApi();
+        app.MapWebUi();
         return app;
     }
 

@@ -85,6 +85,13 @@ public sealed class TenantStore : IDisposable
     /// </summary>
     public event Action<NetworkSnapshot>? Changed;
 
+    /// <summary>
+    /// Raised after every committed write, also those that publish no snapshot (tenants are not part of one),
+    /// synchronously under the write lock, after <see cref="Changed"/>; same rules as <see cref="Changed"/>.
+    /// The web view's event stream uses it so that a new tenant shows up as promptly as a new port.
+    /// </summary>
+    public event Action? Committed;
+
     /// <summary>The latest published snapshot.</summary>
     public NetworkSnapshot Current => _current;
 
@@ -703,6 +710,7 @@ public sealed class TenantStore : IDisposable
                 RaiseChanged(next);
             }
 
+            RaiseCommitted();
             return result;
         }
     }
@@ -729,6 +737,28 @@ public sealed class TenantStore : IDisposable
 #pragma warning restore CA1031
             {
                 TenantStoreLog.HandlerFailed(_logger, ex, next.Version);
+            }
+        }
+    }
+
+    private void RaiseCommitted()
+    {
+        if (Committed is not { } committed)
+        {
+            return;
+        }
+
+        foreach (var handler in committed.GetInvocationList().Cast<Action>())
+        {
+            try
+            {
+                handler();
+            }
+#pragma warning disable CA1031 // a subscriber's bug must not undo or fail a committed write
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                TenantStoreLog.HandlerFailed(_logger, ex, _current.Version);
             }
         }
     }

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+
+namespace Web.Tests;
+
+/// <summary>The API reference page renders the OpenAPI document with no request leaving the machine.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ApiReferencePageTests
+{
+    [Test]
+    public async Task Api_reference_renders_the_operations_offline()
+    {
+        await using var host = await WebHost.StartAsync();
+        await using var browser = await Chromium.LaunchAsync();
+        var outside = new ConcurrentBag<string>();
+        await browser.Context.RouteAsync("**/*", async route =>
+        {
+            var url = new Uri(route.Request.Url);
+            if (url.Host == host.BaseAddress.Host && url.Port == host.BaseAddress.Port)
+            {
+                await route.ContinueAsync();
+            }
+            else
+            {
+                outside.Add(route.Request.Url);
+                await route.AbortAsync();
+            }
+        });
+        var watch = await PageWatch.OpenAsync(browser, new Uri(host.BaseAddress, "/scalar/v1"));
+        await watch.Page.WaitForFunctionAsync("() => document.body.innerText.includes('CreateTenant') || document.body.innerText.includes('/api/v1/tenants')", null, new() { Timeout = 30_000 });
+
+        var text = await watch.Page.EvaluateAsync<string>("() => document.body.innerText");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await watch.Page.TitleAsync(), Is.EqualTo("ofcontroller REST API"));
+            Assert.That(text, Does.Contain("/api/v1/tenants").And.Contain("/api/v1/events").And.Contain("switches").And.Contain("tunnel-ports"));
+            Assert.That(outside, Is.Empty, "the page asks nothing of other hosts");
+            Assert.That(watch.Errors, Is.Empty);
+        });
+    }
+}
