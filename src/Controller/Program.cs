@@ -10,6 +10,7 @@ using Controller.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Controller.Plumbing;
 using Serilog;
 
 namespace Controller;
@@ -58,6 +59,11 @@ public static class ControllerHost
             .ValidateDataAnnotations()
             .Validate(o => SplitUrls(o.Urls).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "Rest:Urls must be absolute http(s) URLs separated by ';'.")
             .Validate(o => string.IsNullOrEmpty(o.Token) || !string.Equals(o.Token, o.ReadToken, StringComparison.Ordinal), "Rest:Token and Rest:ReadToken must differ.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<PlumbingOptions>()
+            .Bind(config.GetSection(PlumbingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.PatchTunPort != o.PatchIntPort && o.IntegrationBridge != o.TunnelBridge, "Plumbing: the two bridges and the two patch ports need distinct names.")
             .ValidateOnStart();
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));

@@ -33,7 +33,7 @@ public sealed class OverlayTracer
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(view);
-        var first = view(start.DatapathId) ?? throw new InvalidOperationException($"the switch of host {start.Id} is not connected");
+        var first = (start.DatapathId is { } dpid ? view(dpid) : null) ?? throw new InvalidOperationException($"the switch of host {start.Id} is not connected");
         var hops = new List<TraceHop>();
         var queue = new Queue<Pending>();
         queue.Enqueue(new Pending(start, first, packet, null));
@@ -92,7 +92,7 @@ public sealed class OverlayTracer
             return (new HopOutput(o.Port, o.PortName, HopOutputKind.TunnelUnresolved, o.Packet, Note: "the host this tunnel leads to is not in the store"), null);
         }
 
-        if (view(remote.DatapathId) is not { } next)
+        if (remote.DatapathId is not { } remoteDpid || view(remoteDpid) is not { } next)
         {
             return (new HopOutput(o.Port, o.PortName, HopOutputKind.TunnelUnresolved, o.Packet, remote.Id, Note: $"the switch of host {remote.Id} is not connected"), null);
         }

@@ -1,4 +1,6 @@
 using Apps.Model;
+using Apps.Plumbing;
+using Controller.Plumbing;
 using Controller.Store;
 using Controller.Switches;
 
@@ -9,7 +11,7 @@ internal static class ResponseMapping
 {
     public static TenantResponse ToResponse(this TenantInfo t) => new(t.Id, t.Name);
 
-    public static NetworkResponse ToResponse(this NetworkDetails d, TenantStore store) =>
+    public static NetworkResponse ToResponse(this NetworkDetails d, TenantStore store, PlumbingOptions plumbing) =>
         new(
             d.Network.Id,
             d.Network.TenantId,
@@ -17,12 +19,13 @@ internal static class ResponseMapping
             d.Network.TunnelType,
             d.Network.SegmentId,
             d.Cidr,
+            NetworkMtu.For(d.Network.TunnelType, plumbing.UnderlayMtu),
             d.Network.Gateway?.ToString(),
             [.. d.Network.DnsServers.Select(a => a.ToString())],
             Apps.Dhcp.DhcpResponder.ServerAddress(store.Current, d.Network)?.ToString());
 
     public static HostResponse ToResponse(this HostInfo h) =>
-        new(h.Id, h.Name, WireFormat.DatapathId(h.DatapathId), h.TunnelIp.ToString());
+        new(h.Id, h.Name, h.DatapathId is { } dpid ? WireFormat.DatapathId(dpid) : null, h.TunnelIp.ToString(), h.SystemId);
 
     public static PortResponse ToResponse(this PortDetails d, TenantStore store)
     {
@@ -70,7 +73,10 @@ internal static class ResponseMapping
         var hostByDpid = new Dictionary<ulong, string>();
         foreach (var h in store.Current.Hosts)
         {
-            hostByDpid[h.DatapathId] = h.Id;
+            if (h.DatapathId is { } dpid)
+            {
+                hostByDpid[dpid] = h.Id;
+            }
         }
 
         var list = new List<SwitchResponse>(switches.Count);

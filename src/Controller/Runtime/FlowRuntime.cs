@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Apps.Integration;
 using Apps.Overlay;
 using Apps.Dhcp;
 using Apps.Flows;
@@ -8,6 +9,7 @@ using Apps.Model;
 using Controller.Api;
 using Controller.Metrics;
 using Controller.Switches;
+using Controller.Plumbing;
 using Controller.Reconcile;
 using Controller.Store;
 using Microsoft.Extensions.Options;
@@ -38,8 +40,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly SwitchReconcilerOptions _reconcilerOptions;
     private readonly Dictionary<ulong, AppSelection> _overrides = [];
     private readonly BrTunPipeline _brTun;
+    private readonly BrIntPipeline _brInt;
     private readonly L2LearningSwitch _l2;
     private readonly DhcpResponder _dhcp;
+    private readonly int _underlayMtu;
     private readonly System.Diagnostics.Metrics.Counter<long> _dhcpAnswers;
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
     private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
@@ -51,7 +55,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         IOptions<RuntimeOptions> options,
         ILogger<FlowRuntime> logger,
         ILogger<SwitchReconciler> reconcilerLogger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        IOptions<PlumbingOptions>? plumbing = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _events = events ?? throw new ArgumentNullException(nameof(events));
@@ -78,21 +83,28 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             }
         }
 
+        var names = plumbing?.Value ?? new PlumbingOptions();
+        _underlayMtu = names.UnderlayMtu;
         _dhcp = new DhcpResponder(new DhcpSettings { LeaseTime = _options.DhcpLeaseTime });
         _dhcpAnswers = _metrics.Meter.CreateCounter<long>("ofcontroller_dhcp_messages_total", description: "DHCP client messages seen by the controller, by outcome (offer, ack, nak, unknownClient, rateLimited, ...).");
         _brTun = new BrTunPipeline(new BrTunOptions
         {
+            PatchIntPortName = names.PatchIntPort,
             L2Population = _options.L2Population,
             LearnHardTimeout = _options.LearnHardTimeout,
             ArpResponder = _options.ArpResponder,
             Dhcp = _options.Dhcp,
             DhcpServerMac = _dhcp.Settings.ServerMac,
         });
+        _brInt = new BrIntPipeline(new BrIntOptions { PatchTunPortName = names.PatchTunPort });
         _l2 = new L2LearningSwitch(new L2LearningOptions { FlowIdleTimeout = _options.L2FlowIdleTimeout });
     }
 
     /// <summary>The br-tun app instance every br-tun switch runs.</summary>
     public BrTunPipeline BrTun => _brTun;
+
+    /// <summary>The integration-bridge app instance every br-int runs.</summary>
+    public BrIntPipeline BrInt => _brInt;
 
     /// <summary>The learning-switch app instance every other switch runs.</summary>
     public L2LearningSwitch L2 => _l2;
@@ -143,7 +155,9 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
 
     /// <summary>
     /// The app of a switch: its entry in Runtime:Apps, else Runtime:DefaultApp; Auto means br-tun when the
-    /// bridge has a patch-int port or its datapath id is a host's, the learning switch otherwise.
+    /// bridge has a patch-int port, br-int when it has a patch-tun port (Plumbing:PatchIntPort and
+    /// Plumbing:PatchTunPort), br-tun when its datapath id is a host's, the learning switch otherwise. The
+    /// learning switch is not VLAN-aware: on a br-int it would bridge tenants together.
     /// </summary>
     public AppSelection Choose(NetworkSnapshot network, SwitchSnapshot sw)
     {
@@ -155,9 +169,17 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return selection;
         }
 
-        return sw.FindPort(_brTun.Options.PatchIntPortName) is not null || BrTunPipeline.FindHost(network, sw.DatapathId) is not null
-            ? AppSelection.BrTun
-            : AppSelection.L2Learning;
+        if (sw.FindPort(_brTun.Options.PatchIntPortName) is not null)
+        {
+            return AppSelection.BrTun;
+        }
+
+        if (_brInt.Recognises(sw))
+        {
+            return AppSelection.BrInt;
+        }
+
+        return BrTunPipeline.FindHost(network, sw.DatapathId) is not null ? AppSelection.BrTun : AppSelection.L2Learning;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -320,7 +342,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
 
     private void StartApp(ManagedSwitch m, AppSelection selection)
     {
-        IFlowApp app = selection == AppSelection.BrTun ? _brTun : _l2;
+        IFlowApp app = selection switch
+        {
+            AppSelection.BrTun => _brTun,
+            AppSelection.BrInt => _brInt,
+            _ => _l2,
+        };
         var reconciler = new SwitchReconciler(
             new ConnectionFlowSwitch(m.Connection, _metrics),
             app,
@@ -445,7 +472,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     }
 
     /// <summary>The MTU DHCP hands out (option 26); null leaves the option out.</summary>
-    private int? NetworkMtuOf(Apps.Model.NetworkInfo network) => null;
+    private int? NetworkMtuOf(Apps.Model.NetworkInfo network) => Apps.Plumbing.NetworkMtu.For(network.TunnelType, _underlayMtu);
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveStates()
     {
@@ -464,7 +491,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         }
     }
 
-    private static AppSelection SelectionOf(IFlowApp app) => app is BrTunPipeline ? AppSelection.BrTun : AppSelection.L2Learning;
+    private static AppSelection SelectionOf(IFlowApp app) => app switch
+    {
+        BrTunPipeline => AppSelection.BrTun,
+        BrIntPipeline => AppSelection.BrInt,
+        _ => AppSelection.L2Learning,
+    };
 
     private static string Hex(ulong dpid) => dpid.ToString("x16", CultureInfo.InvariantCulture);
 }

@@ -23,8 +23,12 @@ internal static class TraceEndpoints
                 var host = state.Hosts.FirstOrDefault(h => string.Equals(h.Id, query.Host, StringComparison.Ordinal))
                     ?? state.Hosts.FirstOrDefault(h => string.Equals(h.Name, query.Host, StringComparison.Ordinal))
                     ?? throw new EntityNotFoundException("host", query.Host);
-                var view = source.View(host.DatapathId)
-                    ?? throw new StoreConflictException($"the switch of host {host.Id} (dpid {Api.WireFormat.DatapathId(host.DatapathId)}) is not connected.", "host");
+                var view = (host.DatapathId is { } dpid ? source.View(dpid) : null)
+                    ?? throw new StoreConflictException(
+                        host.DatapathId is { } known
+                            ? $"the switch of host {host.Id} (dpid {Api.WireFormat.DatapathId(known)}) is not connected."
+                            : $"host {host.Id} has no datapath id yet (its br-tun has not been learned over OVSDB).",
+                        "host");
                 var inPort = query.ResolveInPort(view);
                 var hops = new OverlayTracer(source.BrTun).Trace(state, host, query.Packet with { InPort = inPort }, source.View);
                 return query.Text

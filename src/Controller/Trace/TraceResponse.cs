@@ -71,7 +71,7 @@ internal static class TraceMapping
             h.FromHop,
             h.Host.Id,
             h.Host.Name,
-            WireFormat.DatapathId(h.Host.DatapathId),
+            WireFormat.DatapathId(h.Host.DatapathId!.Value),
             h.Trace.Input.InPort,
             h.InPortName,
             TracePacketDto.From(h.Trace.Input),

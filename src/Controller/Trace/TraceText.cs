@@ -25,7 +25,7 @@ internal static class TraceText
             }
 
             sb.Append("Flow: ").Append(h.Trace.Input.ToOvsFlow()).Append('\n').Append('\n');
-            var title = $"bridge(\"dpid {WireFormat.DatapathId(h.Host.DatapathId)}\") on host {h.Host.Name} ({h.Host.Id}), in_port {h.InPortName}";
+            var title = $"bridge(\"dpid {WireFormat.DatapathId(h.Host.DatapathId!.Value)}\") on host {h.Host.Name} ({h.Host.Id}), in_port {h.InPortName}";
             sb.Append(title).Append('\n').Append(new string('-', title.Length)).Append('\n');
             foreach (var s in h.Trace.Steps)
             {

@@ -118,7 +118,7 @@ public sealed class OverlayTracerTests
     public void ATunnelToAHostWhoseSwitchIsNotConnected_EndsThere()
     {
         var bed = new TraceBed(TwoHosts());
-        bed.Views.Remove(bed.Host("h2").DatapathId);
+        bed.Views.Remove(bed.Host("h2").DatapathId!.Value);
 
         var hops = bed.Trace("h1", TraceBed.FromVm(1, A1, A2));
 

@@ -15,7 +15,8 @@ internal sealed class TraceBed
         App = app ?? new BrTunPipeline();
         foreach (var h in state.Hosts)
         {
-            var ports = new List<SwitchPort> { new(1, "patch-int", new MacAddress(0x0200_0000_0000UL | h.DatapathId)) };
+            var dpid = h.DatapathId!.Value;
+            var ports = new List<SwitchPort> { new(1, "patch-int", new MacAddress(0x0200_0000_0000UL | dpid)) };
             uint n = 2;
             foreach (var peer in state.Hosts.Where(p => p.Id != h.Id).OrderBy(p => p.Id, StringComparer.Ordinal))
             {
@@ -23,8 +24,8 @@ internal sealed class TraceBed
                 n++;
             }
 
-            var sw = new SwitchSnapshot(h.DatapathId, ports);
-            Views[h.DatapathId] = new SwitchView(sw, [.. App.ComputeDesired(state, sw)]);
+            var sw = new SwitchSnapshot(dpid, ports);
+            Views[dpid] = new SwitchView(sw, [.. App.ComputeDesired(state, sw)]);
         }
     }
 
@@ -36,7 +37,7 @@ internal sealed class TraceBed
 
     public HostInfo Host(string id) => State.Hosts.Single(h => h.Id == id);
 
-    public SwitchView View(string hostId) => Views[Host(hostId).DatapathId];
+    public SwitchView View(string hostId) => Views[Host(hostId).DatapathId!.Value];
 
     public uint TunnelPort(string onHost, string toHost) =>
         View(onHost).Switch.FindPort(TunnelPortName.Format(TunnelType.Vxlan, Host(toHost).TunnelIp))!.Number;
