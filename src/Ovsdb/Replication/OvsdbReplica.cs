@@ -11,13 +11,14 @@ namespace Ovsdb.Replication;
 /// </summary>
 public sealed class OvsdbReplica
 {
-    private readonly DatabaseSchema? _schema;
-
     public OvsdbReplica(DatabaseSchema? schema = null)
     {
-        _schema = schema;
+        Schema = schema;
         Snapshot = ReplicaSnapshot.Empty;
     }
+
+    /// <summary>The schema the rows were typed by, if any.</summary>
+    public DatabaseSchema? Schema { get; }
 
     public ReplicaSnapshot Snapshot { get; private set; }
 
@@ -31,7 +32,6 @@ public sealed class OvsdbReplica
         foreach (var (table, rows) in updates.Tables)
         {
             var current = tables.TryGetValue(table, out var t) ? t.ToBuilder() : ImmutableDictionary.CreateBuilder<Guid, OvsdbRow>();
-            var schema = _schema is not null && _schema.Tables.TryGetValue(table, out var ts) ? ts : null;
             foreach (var (uuid, change) in rows)
             {
                 if (change.New is null)
@@ -40,15 +40,9 @@ public sealed class OvsdbReplica
                     continue;
                 }
 
-                ImmutableDictionary<string, OvsdbDatum> columns;
-                if (current.TryGetValue(uuid, out var existing))
-                {
-                    columns = existing.Columns.SetItems(change.New);
-                }
-                else
-                {
-                    columns = WithDefaults(change.New, schema);
-                }
+                // RFC 7047 monitor (v1) sends every monitored column in "new"; merging over the old row
+                // also keeps a partial "new" (as monitor_cond sends) correct.
+                var columns = current.TryGetValue(uuid, out var existing) ? existing.Columns.SetItems(change.New) : change.New;
 
                 current[uuid] = new OvsdbRow(uuid, columns);
             }
@@ -64,26 +58,5 @@ public sealed class OvsdbReplica
     {
         Snapshot = ReplicaSnapshot.Empty;
         Version++;
-    }
-
-    // monitor_cond and some servers leave default-valued columns out of a new row; fill them in from the
-    // schema so that "absent" and "default" compare equal.
-    private static ImmutableDictionary<string, OvsdbDatum> WithDefaults(ImmutableDictionary<string, OvsdbDatum> columns, TableSchema? schema)
-    {
-        if (schema is null)
-        {
-            return columns;
-        }
-
-        var b = columns.ToBuilder();
-        foreach (var c in schema.Columns.Values)
-        {
-            if (!b.ContainsKey(c.Name))
-            {
-                b[c.Name] = c.Type.Default;
-            }
-        }
-
-        return b.ToImmutable();
     }
 }
