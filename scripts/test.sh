@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=(nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker-compose)
+need_pkgs=(nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker-compose busybox)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,6 +44,7 @@ internal sealed class WebHost : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             "--OpenFlow:Address=127.0.0.1",
             "--OpenFlow:Port=0",
+            "--Ovsdb:Listen=127.0.0.1:0",
         ];
         var app = ControllerHost.Build(args, b =>
         {

@@ -36,6 +36,7 @@ public sealed class RestHttpsTests
                 "--Serilog:MinimumLevel:Default=Warning",
                 "--OpenFlow:Address=127.0.0.1",
                 "--OpenFlow:Port=0",
+                "--Ovsdb:Listen=127.0.0.1:0",
             ]);
             await app.StartAsync();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
