@@ -5,7 +5,8 @@
 #
 # What it does (needs root, Open vSwitch, socat, curl, jq; everything stays on this machine):
 #  1. builds and starts the controller (Release) on free loopback ports, with a fresh LiteDB file;
-#  2. starts two "hypervisors": network namespaces each running their own ovsdb-server and ovs-vswitchd
+#  2. starts two "hypervisors" (scripts/lib/ovs-hosts.sh): network namespaces on one fabric bridge, each
+#     running its own ovsdb-server and ovs-vswitchd
 #     (br-int, br-tun joined by patch ports, br-phy holding the underlay veth and 192.168.78.n/24), a
 #     Neutron-named tunnel port toward the other host, and br-tun pointed at the controller through a
 #     socat relay (fail_mode=secure, OpenFlow 1.3);
@@ -39,113 +40,67 @@ done
 
 P="d$(printf '%03x' $((RANDOM % 4096)))"   # unique prefix for every name we create
 WORK="/tmp/ofdemo-$P"
-SUBNET=78
 mkdir -p "$WORK"
-NAMESPACES=()
+OVSH_PREFIX="$P" OVSH_WORK="$WORK" OVSH_SUBNET=78
+# shellcheck source=lib/ovs-hosts.sh
+source "$ROOT/scripts/lib/ovs-hosts.sh"
 FAILURES=0
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 ok() { printf '   \033[32mOK\033[0m   %s\n' "$*"; }
 bad() { printf '   \033[31mFAIL\033[0m %s\n' "$*"; FAILURES=$((FAILURES + 1)); }
 
-# Stops the process in pidfile $1 (if it is still alive) with SIGTERM, then SIGKILL.
-stop_pidfile() {
-    local file="$1" pid
-    [[ -f "$file" ]] || return 0
-    pid="$(cat "$file" 2>/dev/null || true)"
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     local code=$?
     set +e
     say "Tearing down"
-    for n in 1 2; do stop_pidfile "$WORK/h$n/socat.pid"; done
-    stop_pidfile "$WORK/controller.pid"
-    for n in 1 2; do
-        stop_pidfile "$WORK/h$n/ovs-vswitchd.pid"
-        stop_pidfile "$WORK/h$n/ovsdb-server.pid"
-    done
-    for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    local namespaces="${OVSH_NAMESPACES[*]:-}"
+    ovsh_cleanup
     if [[ $code -ne 0 || $FAILURES -ne 0 ]]; then
         echo "   controller log (tail):"; tail -n 20 "$WORK/controller.log" 2>/dev/null | sed 's/^/   | /'
     fi
     rm -rf "$WORK"
-    echo "   removed namespaces ${NAMESPACES[*]:-} and $WORK"
+    echo "   removed namespaces $namespaces and $WORK"
     exit $code
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# poll SECONDS DESCRIPTION COMMAND...: runs COMMAND every 0.1 s until it succeeds.
-poll() {
-    local seconds="$1" what="$2"; shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        if (( SECONDS >= deadline )); then echo "timed out after ${seconds}s waiting for $what" >&2; return 1; fi
-        sleep 0.1
-    done
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+poll() { ovsh_poll "$@"; }
 
 # ---------------------------------------------------------------------------------------------------
 say "Building and starting the controller (Release)"
 dotnet build "$ROOT/src/Controller/Controller.csproj" -c Release -v q -nologo >"$WORK/build.log" 2>&1 \
     || { cat "$WORK/build.log"; exit 1; }
 DLL="$(ls "$ROOT"/src/Controller/bin/Release/net*/ofcontroller.dll | head -n 1)"
-REST_PORT="$(free_port)"
-OF_PORT="$(free_port)"
+REST_PORT="$(ovsh_free_port)"
+OF_PORT="$(ovsh_free_port)"
 API="http://127.0.0.1:$REST_PORT/api/v1"
 dotnet "$DLL" --Rest:Urls="http://127.0.0.1:$REST_PORT" --Store:Path="$WORK/controller.db" \
     --OpenFlow:Address=127.0.0.1 --OpenFlow:Port="$OF_PORT" >"$WORK/controller.log" 2>&1 &
 echo $! >"$WORK/controller.pid"
+ovsh_track_pidfile "$WORK/controller.pid"
 poll 60 "the REST API" curl -sf "http://127.0.0.1:$REST_PORT/healthz"
 ok "controller pid $(cat "$WORK/controller.pid"): REST $API, OpenFlow 127.0.0.1:$OF_PORT"
 
 # ---------------------------------------------------------------------------------------------------
-say "Starting two hypervisors (namespace + private Open vSwitch each), $TUNNEL underlay 192.168.$SUBNET.0/24"
-ovs() { local n="$1"; shift; OVS_RUNDIR="$WORK/h$n" OVS_DBDIR="$WORK/h$n" OVS_LOGDIR="$WORK/h$n" "$@"; }
-hns() { echo "h${P}$1"; }
-underlay_ip() { echo "192.168.$SUBNET.$1"; }
-tunnel_name() { printf '%s-%02x%02x%02x%02x' "$TUNNEL" 192 168 "$SUBNET" "$1"; }
+say "Starting two hypervisors (namespace + private Open vSwitch each), $TUNNEL underlay 192.168.$OVSH_SUBNET.0/24"
+ovs() { ovsh_ovs "$@"; }
+hns() { ovsh_host_ns "$1"; }
+underlay_ip() { ovsh_underlay_ip "$1"; }
 
+ovsh_make_fabric
 for n in 1 2; do
-    ns="$(hns $n)"; dir="$WORK/h$n"
-    mkdir -p "$dir"
-    ip netns add "$ns"; NAMESPACES+=("$ns")
-    ip -n "$ns" link set lo up
-    ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-    ovs $n ip netns exec "$ns" ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" --pidfile --detach --log-file --no-chdir -vconsole:off
-    ovs $n ovs-vsctl --no-wait init
-    ovs $n ip netns exec "$ns" ovs-vswitchd "unix:$dir/db.sock" --pidfile --detach --log-file --no-chdir -vconsole:off
-    ovs $n ovs-vsctl --timeout=20 \
-        -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
-        -- add-br br-int -- set bridge br-int datapath_type=netdev \
-        -- add-br br-tun -- set bridge br-tun datapath_type=netdev fail_mode=secure protocols=OpenFlow13 \
-        -- add-port br-int patch-tun -- set interface patch-tun type=patch options:peer=patch-int \
-        -- add-port br-tun patch-int -- set interface patch-int type=patch options:peer=patch-tun
+    ovsh_make_host $n
+    ovsh_make_brint_brtun $n
 done
-ip link add "u${P}1" netns "$(hns 1)" mtu 1600 type veth peer name "u${P}2" netns "$(hns 2)" mtu 1600
+for n in 1 2; do ovsh_add_tunnel $n "$TUNNEL" $((3 - n)); done
+ovsh_warm_underlay 1 2
 for n in 1 2; do
-    ns="$(hns $n)"; other=$((3 - n))
-    ovs $n ovs-vsctl --timeout=20 add-port br-phy "u${P}$n" -- set interface br-phy mtu_request=1600
-    ip -n "$ns" link set "u${P}$n" up
-    ip -n "$ns" addr add "$(underlay_ip $n)/24" dev br-phy
-    ip -n "$ns" link set br-phy up
-    ovs $n ovs-vsctl --timeout=20 add-port br-tun "$(tunnel_name $other)" \
-        -- set interface "$(tunnel_name $other)" type="$TUNNEL" options:remote_ip="$(underlay_ip $other)" options:key=flow
-done
-for n in 1 2; do
-    poll 10 "underlay ping from host $n" ip netns exec "$(hns $n)" ping -c1 -W1 "$(underlay_ip $((3 - n)))"
-done
-for n in 1 2; do
-    dir="$WORK/h$n"
+    dir="$(ovsh_host_dir $n)"
     socat "UNIX-LISTEN:$dir/ctl.sock,fork,unlink-early" "TCP:127.0.0.1:$OF_PORT" &
     echo $! >"$dir/socat.pid"
+    ovsh_track_pidfile "$dir/socat.pid"
     poll 10 "relay socket of host $n" test -S "$dir/ctl.sock"
     ovs $n ovs-vsctl --timeout=20 set-controller br-tun "unix:$dir/ctl.sock" \
         -- set controller br-tun max_backoff=1000
@@ -172,15 +127,8 @@ declare -A VM_HOST=([r1]=1 [r2]=2 [b1]=1 [b2]=2)
 declare -A VM_IP=([r1]=10.0.0.1 [r2]=10.0.0.2 [b1]=10.0.0.3 [b2]=10.0.0.4)
 declare -A VM_NET=([r1]=$NET_RED [r2]=$NET_RED [b1]=$NET_BLUE [b2]=$NET_BLUE)
 for vm in b1 r1 r2 b2; do   # blue first on hv1: the tenants' local VLANs differ between the hosts
-    n="${VM_HOST[$vm]}"; ns="v${P}$vm"; hostif="v${P}$vm"
-    ip netns add "$ns"; NAMESPACES+=("$ns")
-    ip link add "$hostif" netns "$(hns $n)" mtu 1450 type veth peer name eth0 netns "$ns" mtu 1450
-    ip -n "$ns" link set lo up
-    ip -n "$ns" addr add "${VM_IP[$vm]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
-    ip -n "$(hns $n)" link set "$hostif" up
-    mac="$(ip -n "$ns" -br link show eth0 | awk '{print $3}')"
+    n="${VM_HOST[$vm]}"; hostif="$(ovsh_vm_if $vm)"
+    ovsh_make_vm "$vm" "$n" "${VM_IP[$vm]}/24"; mac="$OVSH_VM_MAC"
     port="$(post ports "{\"networkId\":\"${VM_NET[$vm]}\",\"hostId\":\"${HOST[$n]}\",\"mac\":\"$mac\",\"ip\":\"${VM_IP[$vm]}\",\"name\":\"$vm\"}")"
     vlan="$(jq -r .vlan <<<"$port")"
     ovs $n ovs-vsctl --timeout=20 add-port br-int "$hostif" tag="$vlan"
