@@ -120,16 +120,25 @@ ovsh_fabric_attach() {
     ip -n "$OVSH_FABRIC_NS" link set "$sw" master br0 up
 }
 
-# ovsh_start_ovsdb DIR [NETNS]: creates DIR/conf.db if missing and starts ovsdb-server on punix:DIR/db.sock,
-# following the Manager table (set-manager works), detached, pidfile DIR/ovsdb-server.pid.
+# ovsh_start_ovsdb DIR [NETNS [EXTRA-ARG...]]: creates DIR/conf.db if missing and starts ovsdb-server on
+# punix:DIR/db.sock, following the Manager table (set-manager works), detached, pidfile DIR/ovsdb-server.pid.
+# NETNS may be empty (root namespace); EXTRA-ARGs go to ovsdb-server (e.g. -vjsonrpc:file:dbg, which logs
+# every JSON-RPC message, so the transactions a manager sent can be counted in DIR/ovsdb-server.log).
 ovsh_start_ovsdb() {
     local dir="$1" ns="${2:-}" exec=()
+    shift; shift || true
     mkdir -p "$dir"
     [[ -f "$dir/conf.db" ]] || ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
     [[ -n "$ns" ]] && exec=(ip netns exec "$ns")
     OVS_RUNDIR="$dir" OVS_DBDIR="$dir" OVS_LOGDIR="$dir" "${exec[@]}" ovsdb-server "$dir/conf.db" \
         --remote="punix:$dir/db.sock" --remote=db:Open_vSwitch,Open_vSwitch,manager_options \
-        --pidfile="$dir/ovsdb-server.pid" --detach --log-file="$dir/ovsdb-server.log" --no-chdir -vconsole:off 2>/dev/null
+        --pidfile="$dir/ovsdb-server.pid" --detach --log-file="$dir/ovsdb-server.log" --no-chdir -vconsole:off "$@" 2>/dev/null
+}
+
+# ovsh_remote_transactions DIR: transact requests ovsdb-server in DIR received over TCP (a manager), counted in
+# its log (needs -vjsonrpc:file:dbg at start).
+ovsh_remote_transactions() {
+    grep -c '|jsonrpc|DBG|tcp:.*received request, method="transact"' "$1/ovsdb-server.log" 2>/dev/null || true
 }
 
 # ovsh_start_vswitchd N: starts host N's ovs-vswitchd in its namespace (again, after ovsh_kill_pidfile).
