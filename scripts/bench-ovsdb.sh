@@ -88,7 +88,7 @@ API="http://127.0.0.1:$REST_PORT/api/v1"
 ovsh_track_pidfile "$WORK/controller.pid"
 dotnet "$DLL" --Rest:Urls="http://127.0.0.1:$REST_PORT" --Store:Path="$WORK/controller.db" \
     --OpenFlow:Address=127.0.0.1 --OpenFlow:Port="$OF_PORT" \
-    --Ovsdb:Address=127.0.0.1 --Ovsdb:Port="$OVSDB_PORT" --Ovsdb:AutoRegister=true \
+    --Ovsdb:Listen="127.0.0.1:$OVSDB_PORT" --Ovsdb:AutoRegister=true --Ovsdb:DatapathType=netdev \
     --Serilog:MinimumLevel:Default=Warning >"$WORK/controller.log" 2>&1 &
 echo $! >"$WORK/controller.pid"
 ovsh_poll 60 "the REST API" curl -sf "http://127.0.0.1:$REST_PORT/healthz"

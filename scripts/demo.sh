@@ -92,7 +92,7 @@ SOCK="$WORK/rest.sock"
 ovsh_track_pidfile "$WORK/controller.pid"
 ip netns exec "$CTL_NS" dotnet "$DLL" --Rest:Urls="http://unix:$SOCK" --Store:Path="$WORK/controller.db" \
     --OpenFlow:Address="$CTL_IP" --OpenFlow:Port=6653 \
-    --Ovsdb:Address="$CTL_IP" --Ovsdb:Port=6640 --Ovsdb:AutoRegister=true >"$WORK/controller.log" 2>&1 &
+    --Ovsdb:Listen="$CTL_IP:6640" --Ovsdb:AutoRegister=true --Ovsdb:DatapathType=netdev >"$WORK/controller.log" 2>&1 &
 echo $! >"$WORK/controller.pid"
 api() { curl -sf --unix-socket "$SOCK" "http://controller$1"; }
 API="/api/v1"

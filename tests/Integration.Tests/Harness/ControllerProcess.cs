@@ -113,8 +113,8 @@ internal sealed class ControllerProcess : IAsyncDisposable
             $"--Store:Path={StorePath}",
             $"--OpenFlow:Address={Ip}",
             $"--OpenFlow:Port={OpenFlowPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--Ovsdb:Address={Ip}",
-            $"--Ovsdb:Port={OvsdbPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Ovsdb:Listen={Ip}:{OvsdbPort.ToString(CultureInfo.InvariantCulture)}",
+            "--Ovsdb:DatapathType=netdev", // no kernel module here: every bridge is userspace
         };
         args.AddRange(_settings.Select(kv => $"--{kv.Key}={kv.Value}"));
 
