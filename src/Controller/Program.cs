@@ -9,6 +9,7 @@ using Controller.Store;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Controller.Plumbing;
 using Serilog;
 
 namespace Controller;
@@ -56,6 +57,11 @@ public static class ControllerHost
             .Bind(config.GetSection(RestOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => SplitUrls(o.Urls).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "Rest:Urls must be absolute http(s) URLs separated by ';'.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<PlumbingOptions>()
+            .Bind(config.GetSection(PlumbingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.PatchTunPort != o.PatchIntPort && o.IntegrationBridge != o.TunnelBridge, "Plumbing: the two bridges and the two patch ports need distinct names.")
             .ValidateOnStart();
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));

@@ -13,7 +13,9 @@ public enum TunnelType
 public sealed record NetworkInfo(string Id, string TenantId, string Name, TunnelType TunnelType, uint SegmentId);
 
 /// <summary>A hypervisor host: its br-tun datapath id and its underlay tunnel endpoint.</summary>
-public sealed record HostInfo(string Id, string Name, ulong DatapathId, System.Net.IPAddress TunnelIp);
+/// <param name="DatapathId">br-tun's datapath id; null for a host managed over OVSDB until it is learned.</param>
+/// <param name="SystemId">The host's <c>Open_vSwitch.external_ids:system-id</c>, when it is managed over OVSDB.</param>
+public sealed record HostInfo(string Id, string Name, ulong? DatapathId, System.Net.IPAddress TunnelIp, string? SystemId = null);
 
 /// <summary>A tenant VM/container port on a host's br-int.</summary>
 public sealed record PortInfo(string Id, string NetworkId, string HostId, ulong Mac, System.Net.IPAddress? Ip, string Name);

@@ -121,7 +121,7 @@ public sealed class BrTunPipeline : IFlowApp
         ArgumentNullException.ThrowIfNull(state);
         foreach (var h in state.Hosts)
         {
-            if (h.DatapathId == datapathId)
+            if (h.DatapathId is { } d && d == datapathId)
             {
                 return h;
             }

@@ -1,7 +1,9 @@
 using System.Net;
 using Apps.Model;
+using Controller.Plumbing;
 using Controller.Store;
 using Controller.Switches;
+using Microsoft.Extensions.Options;
 
 namespace Controller.Api;
 
@@ -53,12 +55,12 @@ internal static class ApiEndpoints
 
     private static void MapNetworks(RouteGroupBuilder g)
     {
-        g.MapGet("", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse()).ToList()))
+        g.MapGet("", (string? tenantId, TenantStore s, IOptions<PlumbingOptions> plumbing) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse(plumbing.Value)).ToList()))
             .WithName("ListNetworks");
-        g.MapGet("/{id}", (string id, TenantStore s) =>
-                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse()))
+        g.MapGet("/{id}", (string id, TenantStore s, IOptions<PlumbingOptions> plumbing) =>
+                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse(plumbing.Value)))
             .WithName("GetNetwork");
-        g.MapPost("", (NetworkRequest body, TenantStore s) =>
+        g.MapPost("", (NetworkRequest body, TenantStore s, IOptions<PlumbingOptions> plumbing) =>
             {
                 var errors = new RequestErrors();
                 if (string.IsNullOrWhiteSpace(body.TenantId))
@@ -77,12 +79,12 @@ internal static class ApiEndpoints
                     body.Name ?? "",
                     body.TunnelType ?? TunnelType.Vxlan,
                     (uint?)body.SegmentId,
-                    body.Cidr)).ToResponse();
+                    body.Cidr)).ToResponse(plumbing.Value);
                 return TypedResults.Created($"/api/v1/networks/{n.Id}", n);
             })
             .WithName("CreateNetwork");
-        g.MapPatch("/{id}", (string id, NetworkPatchRequest body, TenantStore s) =>
-                TypedResults.Ok(s.RenameNetwork(id, body.Name ?? "").ToResponse()))
+        g.MapPatch("/{id}", (string id, NetworkPatchRequest body, TenantStore s, IOptions<PlumbingOptions> plumbing) =>
+                TypedResults.Ok(s.RenameNetwork(id, body.Name ?? "").ToResponse(plumbing.Value)))
             .WithName("UpdateNetwork");
         g.MapDelete("/{id}", (string id, TenantStore s) =>
             {
@@ -102,10 +104,11 @@ internal static class ApiEndpoints
         g.MapPost("", (HostRequest body, TenantStore s) =>
             {
                 var errors = new RequestErrors();
-                var dpid = ParseDatapathId(body.DatapathId, required: true, errors);
+                var dpid = ParseDatapathId(body.DatapathId, required: body.SystemId is null, errors);
                 var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: true, errors);
+                CheckSystemId(body.SystemId, errors);
                 errors.ThrowIfAny();
-                var h = s.CreateHost(new NewHost(body.Name ?? "", dpid!.Value, ip!)).ToResponse();
+                var h = s.CreateHost(new NewHost(body.Name ?? "", dpid, ip!, body.SystemId)).ToResponse();
                 return TypedResults.Created($"/api/v1/hosts/{h.Id}", h);
             })
             .WithName("CreateHost");
@@ -127,8 +130,9 @@ internal static class ApiEndpoints
         var errors = new RequestErrors();
         var dpid = ParseDatapathId(body.DatapathId, required: false, errors);
         var ip = ParseIPv4("tunnelIp", body.TunnelIp, required: false, errors);
+        CheckSystemId(body.SystemId, errors);
         errors.ThrowIfAny();
-        return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip)).ToResponse();
+        return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip, body.SystemId)).ToResponse();
     }
 
     private static void MapPorts(RouteGroupBuilder g)
@@ -257,7 +261,7 @@ internal static class ApiEndpoints
         {
             if (required)
             {
-                errors.Add("datapathId", "datapathId is required (up to 16 hex digits).");
+                errors.Add("datapathId", "datapathId is required (up to 16 hex digits) unless systemId is given.");
             }
 
             return null;
@@ -270,6 +274,32 @@ internal static class ApiEndpoints
         }
 
         return dpid;
+    }
+
+    /// <summary>A host's Open_vSwitch external_ids:system-id: 1..100 characters, no control characters, no edge blanks.</summary>
+    private static void CheckSystemId(string? systemId, RequestErrors errors)
+    {
+        if (systemId is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(systemId))
+        {
+            errors.Add("systemId", "systemId must not be empty or blank.");
+        }
+        else if (systemId.Length > TenantStore.MaxNameLength)
+        {
+            errors.Add("systemId", $"systemId must be at most {TenantStore.MaxNameLength} characters.");
+        }
+        else if (systemId.Any(char.IsControl))
+        {
+            errors.Add("systemId", "systemId must not contain control characters.");
+        }
+        else if (systemId.Trim().Length != systemId.Length)
+        {
+            errors.Add("systemId", "systemId must not start or end with white space.");
+        }
     }
 
     private static IPAddress? ParseIPv4(string field, string? text, bool required, RequestErrors errors)

@@ -1,4 +1,7 @@
 namespace Controller.Api;
 
-/// <summary>A host; datapathId is 16 hex digits.</summary>
-public sealed record HostResponse(string Id, string Name, string DatapathId, string TunnelIp);
+/// <summary>
+/// A host; datapathId is 16 hex digits, null for a host managed over OVSDB until its br-tun's id is
+/// learned; systemId is its Open_vSwitch external_ids:system-id, null for a host declared by hand.
+/// </summary>
+public sealed record HostResponse(string Id, string Name, string? DatapathId, string TunnelIp, string? SystemId);

@@ -1,4 +1,6 @@
 using Apps.Model;
+using Apps.Plumbing;
+using Controller.Plumbing;
 using Controller.Store;
 using Controller.Switches;
 
@@ -9,11 +11,11 @@ internal static class ResponseMapping
 {
     public static TenantResponse ToResponse(this TenantInfo t) => new(t.Id, t.Name);
 
-    public static NetworkResponse ToResponse(this NetworkDetails d) =>
-        new(d.Network.Id, d.Network.TenantId, d.Network.Name, d.Network.TunnelType, d.Network.SegmentId, d.Cidr);
+    public static NetworkResponse ToResponse(this NetworkDetails d, PlumbingOptions plumbing) =>
+        new(d.Network.Id, d.Network.TenantId, d.Network.Name, d.Network.TunnelType, d.Network.SegmentId, d.Cidr, NetworkMtu.For(d.Network.TunnelType, plumbing.UnderlayMtu));
 
     public static HostResponse ToResponse(this HostInfo h) =>
-        new(h.Id, h.Name, WireFormat.DatapathId(h.DatapathId), h.TunnelIp.ToString());
+        new(h.Id, h.Name, h.DatapathId is { } dpid ? WireFormat.DatapathId(dpid) : null, h.TunnelIp.ToString(), h.SystemId);
 
     public static PortResponse ToResponse(this PortDetails d, TenantStore store)
     {
@@ -61,7 +63,10 @@ internal static class ResponseMapping
         var hostByDpid = new Dictionary<ulong, string>();
         foreach (var h in store.Current.Hosts)
         {
-            hostByDpid[h.DatapathId] = h.Id;
+            if (h.DatapathId is { } dpid)
+            {
+                hostByDpid[dpid] = h.Id;
+            }
         }
 
         var list = new List<SwitchResponse>(switches.Count);

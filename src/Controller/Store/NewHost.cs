@@ -2,5 +2,8 @@ using System.Net;
 
 namespace Controller.Store;
 
-/// <summary>What <see cref="TenantStore.CreateHost"/> needs.</summary>
-public sealed record NewHost(string Name, ulong DatapathId, IPAddress TunnelIp);
+/// <summary>
+/// What <see cref="TenantStore.CreateHost"/> needs: a datapath id (a host declared by hand), a system id
+/// (a host managed over OVSDB, whose datapath id is learned), or both.
+/// </summary>
+public sealed record NewHost(string Name, ulong? DatapathId, IPAddress TunnelIp, string? SystemId = null);

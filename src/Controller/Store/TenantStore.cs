@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -65,7 +66,12 @@ public sealed class TenantStore : IDisposable
         _networks.EnsureIndex(x => x.TenantId);
         _networks.EnsureIndex(x => x.TenantAndName, unique: true);
         _hosts.EnsureIndex(x => x.Name, unique: true);
-        _hosts.EnsureIndex(x => x.DatapathId, unique: true);
+        // Datapath and system ids are optional: index the document id where one is absent, so that the
+        // unique index holds between set values only (LiteDB counts two nulls as a duplicate key).
+        // Stores written before they were optional carry a plain "DatapathId" index: replace it.
+        _hosts.DropIndex("DatapathId");
+        _hosts.EnsureIndex("DatapathKey", "COALESCE($.DatapathId, $._id)", unique: true);
+        _hosts.EnsureIndex("SystemKey", "COALESCE($.SystemId, $._id)", unique: true);
         _hosts.EnsureIndex(x => x.TunnelIp, unique: true);
         _ports.EnsureIndex(x => x.NetworkId);
         _ports.EnsureIndex(x => x.HostId);
@@ -318,7 +324,17 @@ public sealed class TenantStore : IDisposable
         return _hosts.FindOne(x => x.DatapathId == key) is { } d ? ToInfo(d) : null;
     }
 
-    /// <summary>Creates a host. Name, datapath id and tunnel IPv4 are each unique.</summary>
+    /// <summary>The host whose <c>Open_vSwitch.external_ids:system-id</c> is <paramref name="systemId"/>, if any.</summary>
+    public HostInfo? FindHostBySystemId(string systemId)
+    {
+        ArgumentNullException.ThrowIfNull(systemId);
+        return _hosts.FindOne(x => x.SystemId == systemId) is { } d ? ToInfo(d) : null;
+    }
+
+    /// <summary>
+    /// Creates a host. Name, datapath id, system id and tunnel IPv4 are each unique; at least one of datapath
+    /// id and system id is required (a host managed over OVSDB has its datapath id learned later).
+    /// </summary>
     public HostInfo CreateHost(NewHost spec) => Write(
         () =>
         {
@@ -326,13 +342,20 @@ public sealed class TenantStore : IDisposable
             var errors = new Dictionary<string, string[]>();
             var name = TryName("name", spec.Name, errors);
             TryTunnelIp(spec.TunnelIp, errors);
+            var systemId = spec.SystemId is null ? null : TrySystemId(spec.SystemId, errors);
+            if (spec.DatapathId is null && spec.SystemId is null)
+            {
+                errors["datapathId"] = ["datapathId is required unless systemId is given."];
+            }
+
             ThrowIfAny(errors);
             var doc = new HostDocument
             {
                 Id = NewId(),
                 Name = name,
-                DatapathId = unchecked((long)spec.DatapathId),
+                DatapathId = spec.DatapathId is { } dpid ? unchecked((long)dpid) : null,
                 TunnelIp = spec.TunnelIp.ToString(),
+                SystemId = systemId,
             };
             CheckHostUnique(doc);
             _hosts.Insert(doc);
@@ -353,8 +376,10 @@ public sealed class TenantStore : IDisposable
                 TryTunnelIp(patch.TunnelIp, errors);
             }
 
+            var systemId = patch.SystemId is null ? doc.SystemId : TrySystemId(patch.SystemId, errors);
             ThrowIfAny(errors);
             doc.Name = name;
+            doc.SystemId = systemId;
             if (patch.DatapathId is { } dpid)
             {
                 doc.DatapathId = unchecked((long)dpid);
@@ -370,6 +395,60 @@ public sealed class TenantStore : IDisposable
             return ToInfo(doc);
         },
         (snap, updated) => snap with { Hosts = Replace(snap.Hosts, x => x.Id == id, updated) });
+
+    /// <summary>
+    /// Auto-registration of a host that connected over OVSDB: creates it with system id
+    /// <paramref name="systemId"/>, tunnel IP <paramref name="encapIp"/> and no datapath id (learned later).
+    /// Its name is <paramref name="hostname"/> (the system id when blank), suffixed <c>-2</c>, <c>-3</c>, ...
+    /// when another host has it. A system id or tunnel IP that another host holds is a conflict, as for
+    /// <see cref="CreateHost"/>.
+    /// </summary>
+    public HostInfo RegisterHost(string systemId, string? hostname, IPAddress encapIp) => Write(
+        () =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var sid = TrySystemId(systemId, errors);
+            TryTunnelIp(encapIp, errors);
+            ThrowIfAny(errors);
+            var doc = new HostDocument
+            {
+                Id = NewId(),
+                Name = FreeHostName(string.IsNullOrWhiteSpace(hostname) ? sid : hostname.Trim()),
+                TunnelIp = encapIp.ToString(),
+                SystemId = sid,
+            };
+            CheckHostUnique(doc);
+            _hosts.Insert(doc);
+            return ToInfo(doc);
+        },
+        (snap, created) => snap with { Hosts = snap.Hosts.Add(created) });
+
+    /// <summary>
+    /// Records the datapath id learned for a host managed over OVSDB (its br-tun's <c>datapath_id</c>).
+    /// Nothing is written or published when the host already has it; another host holding it is a conflict.
+    /// </summary>
+    public HostInfo SetLearnedDatapathId(string hostId, ulong datapathId)
+    {
+        lock (_gate)
+        {
+            var current = _hosts.FindById(hostId) ?? throw new EntityNotFoundException("host", hostId);
+            if (current.DatapathId is { } have && unchecked((ulong)have) == datapathId)
+            {
+                return ToInfo(current);
+            }
+
+            return Write(
+                () =>
+                {
+                    var doc = _hosts.FindById(hostId) ?? throw new EntityNotFoundException("host", hostId);
+                    doc.DatapathId = unchecked((long)datapathId);
+                    CheckHostUnique(doc);
+                    _hosts.Update(doc);
+                    return ToInfo(doc);
+                },
+                (snap, updated) => snap with { Hosts = Replace(snap.Hosts, x => x.Id == hostId, updated) });
+        }
+    }
 
     /// <summary>
     /// Deletes a host; refused with <see cref="DeleteRefusedException"/> while it has ports or is either end of
@@ -772,9 +851,15 @@ public sealed class TenantStore : IDisposable
             throw new StoreConflictException($"Host '{a.Id}' already has the name '{name}'.", "name");
         }
 
-        if (_hosts.FindOne(x => x.DatapathId == dpid && x.Id != id) is { } b)
+        if (dpid is not null && _hosts.FindOne(x => x.DatapathId == dpid && x.Id != id) is { } b)
         {
-            throw new StoreConflictException($"Host '{b.Id}' already has datapath id {unchecked((ulong)dpid):x16}.", "datapathId");
+            throw new StoreConflictException($"Host '{b.Id}' already has datapath id {unchecked((ulong)dpid.Value):x16}.", "datapathId");
+        }
+
+        var sid = doc.SystemId;
+        if (sid is not null && _hosts.FindOne(x => x.SystemId == sid && x.Id != id) is { } s)
+        {
+            throw new StoreConflictException($"Host '{s.Id}' already has system id '{sid}'.", "systemId");
         }
 
         if (_hosts.FindOne(x => x.TunnelIp == ip && x.Id != id) is { } c)
@@ -829,6 +914,43 @@ public sealed class TenantStore : IDisposable
         }
 
         return n;
+    }
+
+    /// <summary>A system id as OVS and the REST layer accept it: 1..100 characters, no control characters, not blank.</summary>
+    private static string TrySystemId(string? systemId, Dictionary<string, string[]> errors)
+    {
+        var v = systemId ?? "";
+        if (string.IsNullOrWhiteSpace(v))
+        {
+            errors["systemId"] = ["systemId must not be empty or blank."];
+        }
+        else if (v.Length > MaxNameLength)
+        {
+            errors["systemId"] = [$"systemId must be at most {MaxNameLength} characters."];
+        }
+        else if (v.Any(char.IsControl))
+        {
+            errors["systemId"] = ["systemId must not contain control characters."];
+        }
+        else if (v.Trim().Length != v.Length)
+        {
+            errors["systemId"] = ["systemId must not start or end with white space."];
+        }
+
+        return v;
+    }
+
+    private string FreeHostName(string wanted)
+    {
+        var baseName = wanted.Length > MaxNameLength ? wanted[..MaxNameLength] : wanted;
+        var name = baseName;
+        for (var n = 2; _hosts.Exists(x => x.Name == name); n++)
+        {
+            var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
+            name = (baseName.Length + suffix.Length > MaxNameLength ? baseName[..(MaxNameLength - suffix.Length)] : baseName) + suffix;
+        }
+
+        return name;
     }
 
     private static string TryOptionalName(string field, string? name, Dictionary<string, string[]> errors)
@@ -954,7 +1076,7 @@ public sealed class TenantStore : IDisposable
         new(new NetworkInfo(d.Id, d.TenantId, d.Name, Enum.Parse<TunnelType>(d.TunnelType), (uint)d.SegmentId), d.Cidr);
 
     private static HostInfo ToInfo(HostDocument d) =>
-        new(d.Id, d.Name, unchecked((ulong)d.DatapathId), IPAddress.Parse(d.TunnelIp));
+        new(d.Id, d.Name, d.DatapathId is { } dpid ? unchecked((ulong)dpid) : null, IPAddress.Parse(d.TunnelIp), d.SystemId);
 
     private static PortInfo ToInfo(PortDocument d) =>
         new(d.Id, d.NetworkId, d.HostId, unchecked((ulong)d.Mac), d.Ip is null ? null : IPAddress.Parse(d.Ip), d.Name);

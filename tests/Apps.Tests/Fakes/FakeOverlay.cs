@@ -23,17 +23,18 @@ internal sealed class FakeOverlay
         App = app;
         foreach (var h in state.Hosts)
         {
-            var ports = new List<SwitchPort> { new(PatchPort, "patch-int", new MacAddress(0x0200_0000_0000UL | h.DatapathId)) };
+            var dpid = h.DatapathId ?? throw new ArgumentException("every fake host needs a datapath id", nameof(state));
+            var ports = new List<SwitchPort> { new(PatchPort, "patch-int", new MacAddress(0x0200_0000_0000UL | dpid)) };
             uint n = 2;
             foreach (var type in new[] { TunnelType.Vxlan, TunnelType.Gre })
             {
                 foreach (var peer in state.Hosts.Where(p => p.Id != h.Id).OrderBy(p => p.Id, StringComparer.Ordinal))
                 {
-                    ports.Add(new SwitchPort(n++, TunnelPortName.Format(type, peer.TunnelIp), new MacAddress(0x0200_0000_0000UL | (h.DatapathId << 8) | n)));
+                    ports.Add(new SwitchPort(n++, TunnelPortName.Format(type, peer.TunnelIp), new MacAddress(0x0200_0000_0000UL | (dpid << 8) | n)));
                 }
             }
 
-            _hosts[h.Id] = new FakeHost(h, new SwitchSnapshot(h.DatapathId, ports));
+            _hosts[h.Id] = new FakeHost(h, new SwitchSnapshot(dpid, ports));
         }
 
         Install();

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Apps.Model;
+using Controller.Switches;
+using Microsoft.Extensions.Options;
+using Ovsdb.Rpc;
+
+namespace Controller.Hosts;
+
+/// <summary>
+/// Hosts' OVSDB connections: listens where their ovsdb-servers connect (<c>Ovsdb:Listen</c>), dials
+/// those in <c>Ovsdb:Dial</c>, and runs one <see cref="OvsdbHostSession"/> per connection. Keeps which
+/// connection holds which host, so a second one claiming the same system-id or encap IP is refused.
+/// </summary>
+internal sealed partial class OvsdbManager : BackgroundService
+{
+    private readonly OvsdbOptions _options;
+    private readonly IHostInventory _inventory;
+    private readonly IDesiredHostSource _source;
+    private readonly OvsdbMetrics _metrics;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IServiceProvider _services;
+    private readonly ConcurrentDictionary<OvsdbHostSession, Task> _sessions = new();
+    private readonly ConcurrentDictionary<string, OvsdbHostSession> _byHost = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HostOvsdbStatus> _lastByHost = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _rejections = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<IPEndPoint?> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _transactions;
+
+    public OvsdbManager(IOptions<OvsdbOptions> options, IHostInventory inventory, IDesiredHostSource source, OvsdbMetrics metrics, ILoggerFactory loggers, IServiceProvider services, TimeProvider? time = null)
+    {
+        _options = options.Value;
+        _inventory = inventory;
+        _source = source;
+        _metrics = metrics;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<OvsdbManager>();
+        _services = services;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The bound listen address once listening (null when listening is off).</summary>
+    public Task<IPEndPoint?> Listening => _listening.Task;
+
+    /// <summary>Transactions sent by all host sessions since start.</summary>
+    public long TransactionsSent => Interlocked.Read(ref _transactions);
+
+    internal int OpenFlowPort
+    {
+        get
+        {
+            var server = _services.GetService<OpenFlowServer>();
+            return server?.BoundEndPoint?.Port ?? _services.GetService<IOptions<OpenFlowServerOptions>>()?.Value.Port ?? 6653;
+        }
+    }
+
+    public IReadOnlyList<HostOvsdbStatus> Connections() => [.. _sessions.Keys.Select(s => s.Status)];
+
+    /// <summary>The host's OVSDB status: its live session, else the last one it had, else null.</summary>
+    public HostOvsdbStatus? StatusOf(string hostId)
+    {
+        var status = _byHost.TryGetValue(hostId, out var s) ? s.Status : _lastByHost.GetValueOrDefault(hostId);
+        if (_rejections.TryGetValue(hostId, out var rejection))
+        {
+            status = (status ?? new HostOvsdbStatus { HostId = hostId }) with { Problem = status?.Problem is { } p ? p + "; " + rejection : rejection };
+        }
+
+        return status;
+    }
+
+    public HostOvsdbView? ViewOf(string hostId) => _byHost.TryGetValue(hostId, out var s) ? s.View() : null;
+
+    internal void CountTransaction() => Interlocked.Increment(ref _transactions);
+
+    internal bool Claim(OvsdbHostSession session, string hostId, out string? holder)
+    {
+        var current = _byHost.GetOrAdd(hostId, session);
+        if (ReferenceEquals(current, session))
+        {
+            holder = null;
+            _rejections.TryRemove(hostId, out _);
+            return true;
+        }
+
+        if (current.Status.Connected)
+        {
+            holder = current.Remote;
+            return false;
+        }
+
+        // The previous session has ended but not yet been removed.
+        _byHost.TryUpdate(hostId, session, current);
+        holder = null;
+        return ReferenceEquals(_byHost.GetValueOrDefault(hostId), session) || Claim(session, hostId, out holder);
+    }
+
+    internal string? ConnectedHostWithTunnelIp(IPAddress ip, NetworkSnapshot state, OvsdbHostSession asking)
+    {
+        foreach (var (hostId, session) in _byHost)
+        {
+            if (!ReferenceEquals(session, asking) && session.Status.Connected
+                && state.Hosts.FirstOrDefault(h => h.Id == hostId) is { } h && h.TunnelIp.Equals(ip))
+            {
+                return hostId;
+            }
+        }
+
+        return null;
+    }
+
+    internal void RecordRejection(string? hostId, string problem)
+    {
+        if (hostId is not null)
+        {
+            _rejections[hostId] = problem;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var tasks = new List<Task>();
+        OvsdbListener? listener = null;
+        var connectionOptions = new OvsdbConnectionOptions { InactivityProbe = _options.InactivityProbe };
+        if (!string.IsNullOrWhiteSpace(_options.Listen))
+        {
+            var bind = OvsdbTarget.ParseIpEndPoint(_options.Listen, OvsdbTarget.DefaultPort);
+            listener = new OvsdbListener(bind, _options.MaxConnections, connectionOptions, _loggers.CreateLogger<OvsdbListener>(), _time);
+            _listening.TrySetResult(listener.LocalEndPoint);
+            tasks.Add(AcceptLoopAsync(listener, stoppingToken));
+        }
+        else
+        {
+            _listening.TrySetResult(null);
+        }
+
+        foreach (var target in _options.Dial)
+        {
+            tasks.Add(DialLoopAsync(target, connectionOptions, stoppingToken));
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (listener is not null)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(_sessions.Values).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AcceptLoopAsync(OvsdbListener listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            OvsdbConnection connection;
+            try
+            {
+                connection = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                LogAcceptFailed(_logger, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            _ = Run(connection, ct);
+        }
+    }
+
+    private async Task DialLoopAsync(string target, OvsdbConnectionOptions connectionOptions, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await OvsdbConnection.ConnectAsync(target, connectionOptions, _loggers.CreateLogger<OvsdbConnection>(), _time, ct).ConfigureAwait(false);
+                await Run(connection, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                LogDialFailed(_logger, target, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(_options.DialRetry, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private Task Run(OvsdbConnection connection, CancellationToken ct)
+    {
+        var session = new OvsdbHostSession(connection, this, _inventory, _source, _options, _metrics, _loggers.CreateLogger<OvsdbHostSession>(), _time);
+        _metrics.Connected();
+        LogConnected(_logger, session.Remote);
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await session.RunAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _metrics.Disconnected();
+                if (session.HostId is { } hostId)
+                {
+                    _lastByHost[hostId] = session.Status;
+                    _byHost.TryRemove(new KeyValuePair<string, OvsdbHostSession>(hostId, session));
+                }
+
+                _sessions.TryRemove(session, out _);
+                LogDisconnected(_logger, session.Remote, session.HostId ?? "-");
+            }
+        }, CancellationToken.None);
+        _sessions[session] = task;
+        return task;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ovsdb.Rpc;
+
+/// <summary>Parses OVS connection strings: <c>tcp:host:port</c>, <c>tcp:[v6]:port</c>, <c>unix:/path</c>.</summary>
+public static class OvsdbTarget
+{
+    public const int DefaultPort = 6640;
+
+    public static EndPoint Parse(string target)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        if (target.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            return new UnixDomainSocketEndPoint(target["unix:".Length..]);
+        }
+
+        if (!target.StartsWith("tcp:", StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{target}' is not tcp:host:port or unix:path");
+        }
+
+        return ParseIpEndPoint(target["tcp:".Length..], DefaultPort);
+    }
+
+    /// <summary>Parses <c>ip:port</c>, <c>[v6]:port</c> or a bare IP (port defaulted).</summary>
+    public static IPEndPoint ParseIpEndPoint(string text, int defaultPort)
+    {
+        if (IPEndPoint.TryParse(text, out var ep) && (ep.Port != 0 || text.EndsWith(":0", StringComparison.Ordinal)))
+        {
+            return ep;
+        }
+
+        if (IPAddress.TryParse(text.Trim('[', ']'), out var addr))
+        {
+            return new IPEndPoint(addr, defaultPort);
+        }
+
+        int colon = text.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536)
+        {
+            var host = text[..colon];
+            var addresses = Dns.GetHostAddresses(host);
+            if (addresses.Length > 0)
+            {
+                return new IPEndPoint(addresses.First(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6), port);
+            }
+        }
+
+        throw new FormatException($"'{text}' is not ip:port");
+    }
+}

@@ -1,0 +1,3 @@
+namespace Ovsdb.Schema;
+
+public sealed record ColumnSchema(string Name, ColumnType Type, bool Ephemeral, bool Mutable);

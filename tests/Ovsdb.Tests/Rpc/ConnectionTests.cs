@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Ovsdb.Rpc;
+
+namespace Ovsdb.Tests.Rpc;
+
+/// <summary>The connection against a scripted peer on loopback: what a broken or silent server does to it.</summary>
+public sealed class ConnectionTests
+{
+    [Test]
+    public async Task AnswersEchoAndMatchesConcurrentRepliesByIdInAnyOrder()
+    {
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero });
+        await pair.SendAsync("""{"id":"echo","method":"echo","params":["x"]}""");
+        var echoReply = await pair.ReceiveAsync();
+        Assert.That(echoReply.GetProperty("id").GetString(), Is.EqualTo("echo"));
+        Assert.That(echoReply.GetProperty("result")[0].GetString(), Is.EqualTo("x"));
+
+        var first = pair.Client.ListDatabasesAsync();
+        var second = pair.Client.SendRequestAsync("get_schema", w => w.WriteStringValue("X"));
+        var r1 = await pair.ReceiveAsync();
+        var r2 = await pair.ReceiveAsync();
+        // Answer in reverse order, both in one write.
+        await pair.SendAsync($$"""{"id":{{r2.GetProperty("id").GetInt64()}},"result":{"answer":2},"error":null}{"id":{{r1.GetProperty("id").GetInt64()}},"result":["A","B"],"error":null}""");
+        Assert.That(await first, Is.EqualTo(new[] { "A", "B" }));
+        Assert.That((await second).GetProperty("answer").GetInt32(), Is.EqualTo(2));
+        Assert.That(pair.Client.EchoesAnswered, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task MalformedInputClosesTheConnectionAndFaultsCompletion()
+    {
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero });
+        var pending = pair.Client.ListDatabasesAsync();
+        await pair.SendAsync("""{"id":1,"result":[] garbage""");
+        var ex = Assert.ThrowsAsync<OvsdbProtocolException>(async () => await pair.Client.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.That(ex!.Message, Does.Contain("malformed JSON"));
+        Assert.ThrowsAsync<IOException>(async () => await pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.That(pair.Client.IsClosed, Is.True);
+    }
+
+    [Test]
+    public async Task OversizeMessageClosesTheConnection()
+    {
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero, MaxMessageBytes = 4096 });
+        await pair.SendAsync("{\"id\":null,\"method\":\"update\",\"params\":[\"" + new string('a', 10_000));
+        var ex = Assert.ThrowsAsync<OvsdbProtocolException>(async () => await pair.Client.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.That(ex!.Message, Does.Contain("exceeds 4096 bytes"));
+    }
+
+    [Test]
+    public async Task APeerThatNeverAnswersIsProbedThenDropped()
+    {
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.FromMilliseconds(300) });
+        var probe = await pair.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(probe.GetProperty("method").GetString(), Is.EqualTo("echo"));
+        var ex = Assert.ThrowsAsync<TimeoutException>(async () => await pair.Client.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.That(ex!.Message, Does.Contain("echo unanswered"));
+    }
+
+    [Test]
+    public async Task ARequestWithoutAnswerTimesOutAndALateReplyIsIgnored()
+    {
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero, RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        Assert.ThrowsAsync<TimeoutException>(() => pair.Client.ListDatabasesAsync());
+        var request = await pair.ReceiveAsync();
+        await pair.SendAsync($$"""{"id":{{request.GetProperty("id").GetInt64()}},"result":[],"error":null}""");
+        await pair.SendAsync("""{"id":"echo","method":"echo","params":[]}""");
+        await pair.ReceiveAsync();
+        Assert.That(pair.Client.IsClosed, Is.False);
+    }
+
+    [Test]
+    public async Task UpdatesArriveInOrder()
+    {
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero });
+        var sb = new StringBuilder();
+        for (int i = 0; i < 20; i++)
+        {
+            sb.Append(CultureInvariant($$$$$"""{"id":null,"method":"update","params":["m",{"T":{"00000000-0000-4000-8000-{{{{{i:D12}}}}}":{"new":{"n":{{{{{i}}}}}}}}}]}"""));
+        }
+
+        await pair.SendAsync(sb.ToString());
+        for (int i = 0; i < 20; i++)
+        {
+            var u = await pair.Client.Updates.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.That(u.Updates.Tables["T"].Values.Single().New!["n"].Single.AsInteger, Is.EqualTo(i));
+        }
+    }
+
+    private static string CultureInvariant(FormattableString s) => FormattableString.Invariant(s);
+
+    private sealed class Pair : IAsyncDisposable
+    {
+        private readonly Socket _peer;
+        private readonly JsonStreamFramer _framer = new();
+
+        private Pair(Socket peer, OvsdbConnection client)
+        {
+            _peer = peer;
+            Client = client;
+        }
+
+        public OvsdbConnection Client { get; }
+
+        public static async Task<Pair> CreateAsync(OvsdbConnectionOptions options)
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            var connect = OvsdbConnection.ConnectAsync($"tcp:127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}", options);
+            var peer = await listener.AcceptAsync();
+            return new Pair(peer, await connect);
+        }
+
+        public async Task SendAsync(string text) => await _peer.SendAsync(Encoding.UTF8.GetBytes(text));
+
+        public async Task<JsonElement> ReceiveAsync()
+        {
+            while (true)
+            {
+                if (_framer.TryReadMessage(out var doc))
+                {
+                    using (doc)
+                    {
+                        return doc.RootElement.Clone();
+                    }
+                }
+
+                int n = await _peer.ReceiveAsync(_framer.GetMemory(4096));
+                if (n == 0)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                _framer.Advance(n);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            _peer.Dispose();
+        }
+    }
+}
