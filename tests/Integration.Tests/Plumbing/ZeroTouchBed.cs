@@ -258,12 +258,22 @@ internal sealed class ZeroTouchBed : IAsyncDisposable
     /// Waits until the controller shows every host's OVSDB connection as up (since <paramref name="since"/> when
     /// given), reading the host's <c>ovsdb</c> object in GET /hosts/{id}.
     /// </summary>
-    public Task WaitOvsdbConnectedAsync(DateTimeOffset? since = null, TimeSpan? timeout = null)
-        => Task.WhenAll(Hosts.Select(host => Poll.UntilAsync(
-            async () => await Rest.TryGetAsync($"hosts/{HostId(host)}").ConfigureAwait(false) is { } h && IsConnected(h["ovsdb"], since),
-            timeout ?? Converge,
-            $"the controller's OVSDB connection to {host.Namespace}",
-            TimeSpan.FromMilliseconds(100))));
+    /// <param name="inSync">Also wait until the controller reports the host's last reconcile found nothing to change.</param>
+    public Task WaitOvsdbConnectedAsync(DateTimeOffset? since = null, TimeSpan? timeout = null, bool inSync = true)
+        => Task.WhenAll(Hosts.Select(host =>
+        {
+            JsonNode? last = null;
+            return Poll.UntilAsync(
+                async () => (last = await Rest.TryGetAsync($"hosts/{HostId(host)}").ConfigureAwait(false)) is { } h
+                    && IsConnected(h["ovsdb"], since)
+                    && (!inSync || h["ovsdb"]?["inSync"]?.GetValue<bool>() == true),
+                timeout ?? Converge,
+                $"the controller's OVSDB connection to {host.Namespace}{(inSync ? " in sync" : string.Empty)}; last: {last?["ovsdb"]?.ToJsonString()}",
+                TimeSpan.FromMilliseconds(100));
+        }));
+
+    /// <summary>The controller's own count of OVSDB transactions it sent (all hosts, since its start).</summary>
+    public Task<double> ControllerTransactionsAsync() => Rest.MetricAsync("ofcontroller_ovsdb_transactions_total");
 
     public ValueTask DisposeAsync() => Topology.DisposeAsync();
 

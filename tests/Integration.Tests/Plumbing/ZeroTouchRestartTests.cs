@@ -22,15 +22,17 @@ public sealed class ZeroTouchRestartTests
     {
         await using var c = await ConvergedAsync();
         var before = c.Bed.TransactionCounts();
+        var ownCount = await c.Bed.ControllerTransactionsAsync();
         var monitors = await c.Bed.StartFlowMonitorsAsync();
         var since = DateTimeOffset.UtcNow;
 
         await c.Bed.Hosts[0].RestartOvsdbServerAsync();
-        await c.Bed.WaitOvsdbConnectedAsync(since: null);
         await WaitManagerReconnectedAsync(c.Bed.Hosts[0], since);
+        await c.Bed.WaitOvsdbConnectedAsync(since: null);
         await AssertAllBackAsync(c);
 
         await AssertQuietAsync(c.Bed, before, monitors);
+        Assert.That(await c.Bed.ControllerTransactionsAsync(), Is.EqualTo(ownCount), "the controller's own transaction counter");
     }
 
     [Test]
@@ -38,6 +40,7 @@ public sealed class ZeroTouchRestartTests
     {
         await using var c = await ConvergedAsync();
         var before = c.Bed.TransactionCounts();
+        var ownCount = await c.Bed.ControllerTransactionsAsync();
         var restarted = c.Bed.Hosts[0];
         var monitors = (await c.Bed.StartFlowMonitorsAsync()).Where(m => m.Host != restarted).ToList();
         var since = DateTimeOffset.UtcNow;
@@ -47,9 +50,11 @@ public sealed class ZeroTouchRestartTests
         // ovs-vswitchd keeps no flows across a restart: the controller must put them back on that host alone.
         await c.Bed.WaitSwitchesConnectedAsync(since: since);
         await c.Bed.WaitForSegmentsAsync(new Dictionary<OvsHypervisor, uint[]> { [restarted] = [100] });
+        await c.Bed.WaitOvsdbConnectedAsync();
         await AssertAllBackAsync(c);
 
         await AssertQuietAsync(c.Bed, before, monitors);
+        Assert.That(await c.Bed.ControllerTransactionsAsync(), Is.EqualTo(ownCount), "the controller's own transaction counter");
     }
 
     [Test]
