@@ -11,6 +11,9 @@ public readonly record struct AppId(ushort Value, string Name)
     /// <summary>The br-tun overlay pipeline.</summary>
     public static AppId BrTun { get; } = new(0x0b70, "br-tun");
 
+    /// <summary>The integration bridge (br-int): OVS NORMAL switching over access-port tags.</summary>
+    public static AppId BrInt { get; } = new(0x0b17, "br-int");
+
     /// <summary>The plain MAC-learning switch.</summary>
     public static AppId L2Learning { get; } = new(0x0b12, "l2-learning");
 

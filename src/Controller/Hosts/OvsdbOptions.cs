@@ -29,6 +29,9 @@ public sealed class OvsdbOptions
     /// <summary><c>datapath_type</c> for new bridges (e.g. <c>netdev</c>); default: what the host's bridges use.</summary>
     public string? DatapathType { get; set; }
 
+    /// <summary>Underlay MTU of the hosts; VM interfaces get it minus the encapsulation overhead.</summary>
+    public int UnderlayMtu { get; set; } = 1500;
+
     /// <summary>Open OVSDB connections accepted at once.</summary>
     public int MaxConnections { get; set; } = 4096;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Apps.Integration;
 using Apps.Overlay;
 using Apps.Flows;
 using Apps.L2;
@@ -7,6 +8,7 @@ using Apps.Model;
 using Controller.Api;
 using Controller.Metrics;
 using Controller.Switches;
+using Controller.Plumbing;
 using Controller.Reconcile;
 using Controller.Store;
 using Microsoft.Extensions.Options;
@@ -37,6 +39,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly SwitchReconcilerOptions _reconcilerOptions;
     private readonly Dictionary<ulong, AppSelection> _overrides = [];
     private readonly BrTunPipeline _brTun;
+    private readonly BrIntPipeline _brInt;
     private readonly L2LearningSwitch _l2;
     private readonly L2MacTables _macs = new();
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
@@ -52,7 +55,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         IOptions<RuntimeOptions> options,
         ILogger<FlowRuntime> logger,
         ILogger<SwitchReconciler> reconcilerLogger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        IOptions<PlumbingOptions>? plumbing = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _events = events ?? throw new ArgumentNullException(nameof(events));
@@ -71,12 +75,17 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             }
         }
 
-        _brTun = new BrTunPipeline(new BrTunOptions { L2Population = _options.L2Population, LearnHardTimeout = _options.LearnHardTimeout });
+        var names = plumbing?.Value ?? new PlumbingOptions();
+        _brTun = new BrTunPipeline(new BrTunOptions { PatchIntPortName = names.PatchIntPort, L2Population = _options.L2Population, LearnHardTimeout = _options.LearnHardTimeout });
+        _brInt = new BrIntPipeline(new BrIntOptions { PatchTunPortName = names.PatchTunPort });
         _l2 = new L2LearningSwitch(new L2LearningOptions { FlowIdleTimeout = _options.L2FlowIdleTimeout });
     }
 
     /// <summary>The br-tun app instance every br-tun switch runs.</summary>
     public BrTunPipeline BrTun => _brTun;
+
+    /// <summary>The integration-bridge app instance every br-int runs.</summary>
+    public BrIntPipeline BrInt => _brInt;
 
     /// <summary>The learning-switch app instance every other switch runs.</summary>
     public L2LearningSwitch L2 => _l2;
@@ -120,7 +129,9 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
 
     /// <summary>
     /// The app of a switch: its entry in Runtime:Apps, else Runtime:DefaultApp; Auto means br-tun when the
-    /// bridge has a patch-int port or its datapath id is a host's, the learning switch otherwise.
+    /// bridge has a patch-int port, br-int when it has a patch-tun port (Plumbing:PatchIntPort and
+    /// Plumbing:PatchTunPort), br-tun when its datapath id is a host's, the learning switch otherwise. The
+    /// learning switch is not VLAN-aware: on a br-int it would bridge tenants together.
     /// </summary>
     public AppSelection Choose(NetworkSnapshot network, SwitchSnapshot sw)
     {
@@ -132,9 +143,17 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return selection;
         }
 
-        return sw.FindPort(_brTun.Options.PatchIntPortName) is not null || BrTunPipeline.FindHost(network, sw.DatapathId) is not null
-            ? AppSelection.BrTun
-            : AppSelection.L2Learning;
+        if (sw.FindPort(_brTun.Options.PatchIntPortName) is not null)
+        {
+            return AppSelection.BrTun;
+        }
+
+        if (_brInt.Recognises(sw))
+        {
+            return AppSelection.BrInt;
+        }
+
+        return BrTunPipeline.FindHost(network, sw.DatapathId) is not null ? AppSelection.BrTun : AppSelection.L2Learning;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -335,7 +354,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
 
     private void StartApp(ManagedSwitch m, AppSelection selection)
     {
-        IFlowApp app = selection == AppSelection.BrTun ? _brTun : _l2;
+        IFlowApp app = selection switch
+        {
+            AppSelection.BrTun => _brTun,
+            AppSelection.BrInt => _brInt,
+            _ => _l2,
+        };
         var reconciler = new SwitchReconciler(
             new ConnectionFlowSwitch(m.Connection, _metrics),
             app,
@@ -443,7 +467,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         }
     }
 
-    private static AppSelection SelectionOf(IFlowApp app) => app is BrTunPipeline ? AppSelection.BrTun : AppSelection.L2Learning;
+    private static AppSelection SelectionOf(IFlowApp app) => app switch
+    {
+        BrTunPipeline => AppSelection.BrTun,
+        BrIntPipeline => AppSelection.BrInt,
+        _ => AppSelection.L2Learning,
+    };
 
     private static string Hex(ulong dpid) => dpid.ToString("x16", CultureInfo.InvariantCulture);
 }

@@ -248,6 +248,10 @@ public sealed class OvsdbDatum : IEquatable<OvsdbDatum>
 
     public override bool Equals(object? obj) => Equals(obj as OvsdbDatum);
 
+    public static bool operator ==(OvsdbDatum? left, OvsdbDatum? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(OvsdbDatum? left, OvsdbDatum? right) => !(left == right);
+
     public override int GetHashCode()
     {
         var h = new HashCode();

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenFlow;
 using OpenFlow.Actions;
+using OpenFlow.Instructions;
 using OpenFlow.Messages;
 using OpenFlow.Matching;
 using OpenFlow.Protocol;
@@ -193,6 +194,56 @@ public sealed class FlowRuntimeTests
         using var configured = new FlowRuntime(
             _events, _store, new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()), Options.Create(options), NullLogger<FlowRuntime>.Instance, NullLogger<SwitchReconciler>.Instance);
         Assert.That(configured.Choose(_store.Current, withPatch), Is.EqualTo(AppSelection.L2Learning), "Runtime:Apps wins");
+    }
+
+    [Test]
+    public async Task IntegrationBridge_RunsBrInt_NotTheLearningSwitch_AndIgnoresPacketIns()
+    {
+        const ulong brIntDpid = 0x17;
+        var conn = new FakeConnection(brIntDpid, (1, "patch-tun"), (2, "tap-a"), (3, "tap-b"));
+        _events.Publish(new SwitchConnected(conn));
+        await Until(() => _runtime.IsInSync(brIntDpid), "br-int's flows");
+
+        var mods = conn.Batches.SelectMany(b => b).OfType<FlowMod>().ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_runtime.AppName(brIntDpid), Is.EqualTo("br-int"));
+            Assert.That(mods.Select(m => (m.Priority, m.Command)), Is.EquivalentTo(new[] { ((ushort)0, FlowModCommand.Add), ((ushort)65535, FlowModCommand.Add) }));
+            Assert.That(mods.Single(m => m.Priority == 0).Instructions.OfType<ApplyActions>().Single().Actions.OfType<OutputAction>().Single().Port, Is.EqualTo(OfpPort.Normal));
+        }
+
+        // A table-miss PACKET_IN (none should come: NORMAL never sends to the controller) gets no answer.
+        var before = conn.Sent.Count;
+        _events.Publish(new SwitchPacketIn(conn.DatapathId, conn, PacketIn(2, src: 0x0a, dst: 0x0b)));
+        _events.Publish(new SwitchPacketIn(conn.DatapathId, conn, PacketIn(3, src: 0x0b, dst: 0x0a)));
+        var marker = new FakeConnection(PlainDpid, (1, "s1-eth1"));
+        _events.Publish(new SwitchConnected(marker));
+        await Until(() => _runtime.IsInSync(PlainDpid), "a later event, so the PACKET_INs were handled");
+        Assert.That(conn.Sent, Has.Count.EqualTo(before), "no learning-switch flows or packet-outs on br-int");
+    }
+
+    [Test]
+    public void Choose_PicksBrIntForAPatchTunPort_WithTheConfiguredNames()
+    {
+        var brInt = new SwitchSnapshot(3, [new SwitchPort(1, "patch-tun", default), new SwitchPort(2, "tap0", default)]);
+        var renamed = new SwitchSnapshot(4, [new SwitchPort(1, "int-to-tun", default)]);
+        Assert.That(_runtime.Choose(_store.Current, brInt), Is.EqualTo(AppSelection.BrInt));
+
+        var plumbing = new Controller.Plumbing.PlumbingOptions { PatchTunPort = "int-to-tun", PatchIntPort = "tun-to-int" };
+        using var configured = new FlowRuntime(
+            _events,
+            _store,
+            new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()),
+            Options.Create(new RuntimeOptions()),
+            NullLogger<FlowRuntime>.Instance,
+            NullLogger<SwitchReconciler>.Instance,
+            plumbing: Options.Create(plumbing));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(configured.Choose(_store.Current, renamed), Is.EqualTo(AppSelection.BrInt));
+            Assert.That(configured.Choose(_store.Current, brInt), Is.EqualTo(AppSelection.L2Learning), "patch-tun is only a name");
+            Assert.That(configured.Choose(_store.Current, new SwitchSnapshot(5, [new SwitchPort(1, "tun-to-int", default)])), Is.EqualTo(AppSelection.BrTun));
+        }
     }
 
     private static FakeConnection BrTunSwitch() => new(BrTunDpid, (1, "patch-int"), (2, "vxlan-c0a84d02"));

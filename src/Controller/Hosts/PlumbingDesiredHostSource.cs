@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using Apps.Model;
+using Apps.Plumbing;
+
+namespace Controller.Hosts;
+
+/// <summary>Desired host state from the apps' pure <see cref="HostPlumbingBuilder"/>, translated to OVSDB terms.</summary>
+internal sealed class PlumbingDesiredHostSource(PlumbingSettings settings) : IDesiredHostSource
+{
+    public string TunnelBridge => settings.TunnelBridge;
+
+    public DesiredHost Compute(NetworkSnapshot state, HostInfo host, HostObservation observed, string controllerTarget, string? datapathType)
+    {
+        var effective = settings with { ControllerTargets = [controllerTarget], DatapathType = datapathType ?? settings.DatapathType };
+        var vms = observed.VmInterfaces
+            .Where(v => v.Bridge == effective.IntegrationBridge)
+            .Select(v => new ObservedInterface(v.PortName, v.IfaceId, v.AttachedMac))
+            .ToList();
+        var plumbing = HostPlumbingBuilder.Compute(state, host, effective, vms);
+        return new DesiredHost(
+            [.. plumbing.Bridges.Select(b => new DesiredBridge(
+                b.Name,
+                b.DatapathType,
+                b.FailMode,
+                b.Protocols,
+                b.ControllerTargets,
+                [.. b.Ports.Select(p => new DesiredPort(p.Name, p.InterfaceType, p.Options))]))],
+            [.. plumbing.Bindings.Select(b => new DesiredBinding(b.PortName, b.Tag, b.MtuRequest))]);
+    }
+}
