@@ -13,6 +13,13 @@ namespace Integration.Tests.Plumbing;
 /// </summary>
 internal sealed class ZeroTouchBed : IAsyncDisposable
 {
+    /// <summary>
+    /// Why the zero-touch fixtures are [Explicit] for now: written before the OVSDB host reconciler was wired into the
+    /// controller (ovsdb branch: listener on Ovsdb:Listen, auto-registration, plumbing). Remove the attribute once it
+    /// is; run them meanwhile with <c>--filter FullyQualifiedName~Plumbing.ZeroTouch</c>.
+    /// </summary>
+    public const string PendingFeature = "needs the OVSDB host reconciler wired into the controller (issue 9); remove [Explicit] when it is merged";
+
     public static readonly TimeSpan Converge = TimeSpan.FromSeconds(45);
 
     private readonly Dictionary<string, string> _hostIds = [];

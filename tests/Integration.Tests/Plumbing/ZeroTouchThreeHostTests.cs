@@ -10,6 +10,7 @@ namespace Integration.Tests.Plumbing;
 /// </summary>
 [TestFixture]
 [Category("RealOvs")]
+[Explicit(ZeroTouchBed.PendingFeature)]
 [Parallelizable(ParallelScope.Self)]
 public sealed class ZeroTouchThreeHostTests
 {
