@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Controller.Api;
+using Controller.Hosts;
 using Controller.Metrics;
 using Controller.Switches;
 using Controller.Runtime;
@@ -75,6 +76,7 @@ public static class ControllerHost
         // (it registers the real ISwitchDirectory; the placeholder below only fills in when nothing else did).
         builder.Services.AddOpenFlowServer(config);
         builder.Services.AddControllerRuntime(config);
+        builder.Services.AddOvsdbManagement(config);
         configure?.Invoke(builder);
         builder.Services.TryAddSingleton<ISwitchDirectory, EmptySwitchDirectory>();
 

@@ -8,11 +8,13 @@
 // sends to patch-tun (a trunk) tagged, where br-tun maps VLAN <-> segment. A learning switch that
 // ignores tags (L2LearningSwitch) would bridge tenants together, so br-int must never run it.
 //
-// The dead VLAN 4095 is where unbound interfaces go (as in Neutron). OVS's NORMAL keeps access
-// ports in VLAN 4095 among themselves like any VLAN, and br-tun has no flow for VLAN 4095, so their
-// traffic never leaves the host; the drop flow (Neutron's br-int has the same) refuses frames that
-// arrive carrying VLAN 4095 in the header, e.g. on a trunk port. Which access ports are dead is not
-// visible in OpenFlow (iface-id is an OVSDB column), so per-port drops are left to the OVSDB side.
+// The dead VLAN 4095 is where unbound interfaces go (as in Neutron). Checked with ofproto/trace on
+// OVS 3.1 here: NORMAL treats 4095 like any VLAN, so dead access ports still reach each other and
+// patch-tun (tagged 4095); br-tun has no flow for VLAN 4095 (table 21 drops it), so nothing leaves
+// the host and no tenant VLAN is reached. The drop flow (Neutron's br-int has the same) refuses
+// frames that arrive already tagged 4095, e.g. on a trunk. Which access ports are dead is not
+// visible in OpenFlow (iface-id is an OVSDB column), so per-port drops (Neutron's in_port=X drop)
+// would need the OVSDB side to tell the app; not done.
 using System.Collections.Frozen;
 using Apps.Flows;
 using Apps.Model;

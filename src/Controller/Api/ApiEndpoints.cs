@@ -96,11 +96,18 @@ internal static class ApiEndpoints
 
     private static void MapHosts(RouteGroupBuilder g)
     {
-        g.MapGet("", (TenantStore s) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse()).ToList()))
+        g.MapGet("", (TenantStore s, Hosts.OvsdbManager m) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse() with { Ovsdb = m.StatusOf(h.Id) }).ToList()))
             .WithName("ListHosts");
-        g.MapGet("/{id}", (string id, TenantStore s) =>
-                TypedResults.Ok((s.FindHost(id) ?? throw new EntityNotFoundException("host", id)).ToResponse()))
+        g.MapGet("/{id}", (string id, TenantStore s, Hosts.OvsdbManager m) =>
+                TypedResults.Ok((s.FindHost(id) ?? throw new EntityNotFoundException("host", id)).ToResponse() with { Ovsdb = m.StatusOf(id) }))
             .WithName("GetHost");
+        g.MapGet("/{id}/ovsdb", (string id, TenantStore s, Hosts.OvsdbManager m) =>
+            {
+                _ = s.FindHost(id) ?? throw new EntityNotFoundException("host", id);
+                return TypedResults.Ok(m.ViewOf(id) ?? new Hosts.HostOvsdbView(m.StatusOf(id) ?? new Hosts.HostOvsdbStatus { HostId = id }, [], [], [], [], []));
+            })
+            .WithName("GetHostOvsdb")
+            .WithDescription("The host's OVSDB connection, the bridges, ports and bindings the controller wants, and what the host has.");
         g.MapPost("", (HostRequest body, TenantStore s) =>
             {
                 var errors = new RequestErrors();

@@ -4,4 +4,8 @@ namespace Controller.Api;
 /// A host; datapathId is 16 hex digits, null for a host managed over OVSDB until its br-tun's id is
 /// learned; systemId is its Open_vSwitch external_ids:system-id, null for a host declared by hand.
 /// </summary>
-public sealed record HostResponse(string Id, string Name, string? DatapathId, string TunnelIp, string? SystemId);
+public sealed record HostResponse(string Id, string Name, string? DatapathId, string TunnelIp, string? SystemId)
+{
+    /// <summary>The host's OVSDB connection (null: never connected over OVSDB).</summary>
+    public Hosts.HostOvsdbStatus? Ovsdb { get; init; }
+}

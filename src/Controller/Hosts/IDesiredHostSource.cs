@@ -8,5 +8,7 @@ internal interface IDesiredHostSource
     /// <summary>The bridge whose datapath id is the host's (br-tun).</summary>
     string TunnelBridge { get; }
 
-    DesiredHost Compute(NetworkSnapshot state, HostInfo host, HostObservation observed, string controllerTarget, string? datapathType);
+    /// <param name="defaultControllerTarget">The target to use when none is configured.</param>
+    /// <param name="observedDatapathType">What the host's existing bridges use, when no type is configured.</param>
+    DesiredHost Compute(NetworkSnapshot state, HostInfo host, HostObservation observed, string defaultControllerTarget, string? observedDatapathType);
 }

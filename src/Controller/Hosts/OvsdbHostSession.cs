@@ -269,8 +269,7 @@ internal sealed partial class OvsdbHostSession
 
         LearnDatapathId(host, observed);
         var target = ControllerTarget();
-        string? datapathType = _options.DatapathType
-            ?? observed.DatapathTypes.Values.FirstOrDefault(t => t.Length > 0);
+        string? datapathType = observed.DatapathTypes.Values.FirstOrDefault(t => t.Length > 0);
         DesiredHost desired;
         try
         {
@@ -423,11 +422,6 @@ internal sealed partial class OvsdbHostSession
 
     private string ControllerTarget()
     {
-        if (_options.ControllerTarget is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
         var local = (_connection.LocalEndPoint as IPEndPoint)?.Address;
         if (local is null || local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any))
         {

@@ -1,6 +1,9 @@
 namespace Controller.Hosts;
 
-/// <summary>Settings of host plumbing over OVSDB (configuration section <c>Ovsdb</c>).</summary>
+/// <summary>
+/// Settings of the OVSDB connections to hosts (configuration section <c>Ovsdb</c>). What is plumbed
+/// (bridge names, datapath type, controller targets, underlay MTU) is section <c>Plumbing</c>.
+/// </summary>
 public sealed class OvsdbOptions
 {
     public const string SectionName = "Ovsdb";
@@ -19,18 +22,6 @@ public sealed class OvsdbOptions
     /// embedded quickstart; turn it off in production, where hosts are declared over REST with their systemId.
     /// </summary>
     public bool AutoRegister { get; set; } = true;
-
-    /// <summary>
-    /// OpenFlow controller target written on the bridges. Default: <c>tcp:&lt;the address the host's OVSDB
-    /// connection reached us on&gt;:&lt;OpenFlow port&gt;</c>, so nothing needs configuring.
-    /// </summary>
-    public string? ControllerTarget { get; set; }
-
-    /// <summary><c>datapath_type</c> for new bridges (e.g. <c>netdev</c>); default: what the host's bridges use.</summary>
-    public string? DatapathType { get; set; }
-
-    /// <summary>Underlay MTU of the hosts; VM interfaces get it minus the encapsulation overhead.</summary>
-    public int UnderlayMtu { get; set; } = 1500;
 
     /// <summary>Open OVSDB connections accepted at once.</summary>
     public int MaxConnections { get; set; } = 4096;

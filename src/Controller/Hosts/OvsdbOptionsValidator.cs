@@ -28,11 +28,6 @@ internal sealed class OvsdbOptionsValidator : IValidateOptions<OvsdbOptions>
             }
         }
 
-        if (options.ControllerTarget is { Length: > 0 } t && !t.StartsWith("tcp:", StringComparison.Ordinal) && !t.StartsWith("ssl:", StringComparison.Ordinal) && !t.StartsWith("unix:", StringComparison.Ordinal))
-        {
-            errors.Add($"Ovsdb:ControllerTarget '{t}' must be tcp:, ssl: or unix:.");
-        }
-
         if (options.MaxConnections < 1)
         {
             errors.Add("Ovsdb:MaxConnections must be at least 1.");

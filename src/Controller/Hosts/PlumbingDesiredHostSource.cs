@@ -4,14 +4,22 @@ using Apps.Plumbing;
 
 namespace Controller.Hosts;
 
-/// <summary>Desired host state from the apps' pure <see cref="HostPlumbingBuilder"/>, translated to OVSDB terms.</summary>
+/// <summary>
+/// Desired host state from the apps' pure <see cref="HostPlumbingBuilder"/>, translated to OVSDB terms.
+/// Configured controller targets and datapath type (section <c>Plumbing</c>) win; otherwise the address the
+/// host reached us on and the datapath type its bridges already use.
+/// </summary>
 internal sealed class PlumbingDesiredHostSource(PlumbingSettings settings) : IDesiredHostSource
 {
     public string TunnelBridge => settings.TunnelBridge;
 
-    public DesiredHost Compute(NetworkSnapshot state, HostInfo host, HostObservation observed, string controllerTarget, string? datapathType)
+    public DesiredHost Compute(NetworkSnapshot state, HostInfo host, HostObservation observed, string defaultControllerTarget, string? observedDatapathType)
     {
-        var effective = settings with { ControllerTargets = [controllerTarget], DatapathType = datapathType ?? settings.DatapathType };
+        var effective = settings with
+        {
+            ControllerTargets = settings.ControllerTargets.IsEmpty ? [defaultControllerTarget] : settings.ControllerTargets,
+            DatapathType = settings.DatapathType ?? observedDatapathType,
+        };
         var vms = observed.VmInterfaces
             .Where(v => v.Bridge == effective.IntegrationBridge)
             .Select(v => new ObservedInterface(v.PortName, v.IfaceId, v.AttachedMac))

@@ -37,6 +37,7 @@ internal sealed class ControllerTestHost : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             "--OpenFlow:Address=127.0.0.1",
             "--OpenFlow:Port=0",
+            "--Ovsdb:Listen=127.0.0.1:0",
         };
         if (token is not null)
         {

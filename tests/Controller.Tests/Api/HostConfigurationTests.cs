@@ -32,4 +32,25 @@ public sealed class HostConfigurationTests
             () => ControllerHost.Build(["--Rest:Urls=http://127.0.0.1:0", "--Store:Path=", "--Serilog:MinimumLevel:Default=Fatal"]),
             Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Path"));
     }
+
+    [TestCase("--Plumbing:UnderlayMtu=100", "UnderlayMtu")]
+    [TestCase("--Plumbing:PatchTunPort=a name with spaces", "PatchTunPort")]
+    [TestCase("--Plumbing:PatchIntPort=patch-tun", "distinct")]
+    public async Task Invalid_plumbing_settings_fail_at_start(string arg, string named)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ofc-cfg-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            await using var app = ControllerHost.Build(["--Rest:Urls=http://127.0.0.1:0", $"--Store:Path={Path.Combine(dir, "c.db")}", "--OpenFlow:Port=0", "--Serilog:MinimumLevel:Default=Fatal", arg]);
+            var ex = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+            Assert.That(ex!.Message, Does.Contain(named));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
 }

@@ -164,6 +164,7 @@ internal sealed class OverlayController : IAsyncDisposable
             $"--Store:Path={Path.Combine(Directory, "controller.db")}",
             "--OpenFlow:Address=127.0.0.1",
             $"--OpenFlow:Port={OpenFlowPort}",
+            "--Ovsdb:Listen=127.0.0.1:0",
             "--Serilog:MinimumLevel:Default=Warning",
         };
         args.AddRange(_settings.Select(kv => $"--{kv.Key}={kv.Value}"));
