@@ -13,13 +13,6 @@ namespace Integration.Tests.Plumbing;
 /// </summary>
 internal sealed class ZeroTouchBed : IAsyncDisposable
 {
-    /// <summary>
-    /// Why the zero-touch fixtures are [Explicit] for now: written before the OVSDB host reconciler was wired into the
-    /// controller (ovsdb branch: listener on Ovsdb:Listen, auto-registration, plumbing). Remove the attribute once it
-    /// is; run them meanwhile with <c>--filter FullyQualifiedName~Plumbing.ZeroTouch</c>.
-    /// </summary>
-    public const string PendingFeature = "needs the OVSDB host reconciler wired into the controller (issue 9); remove [Explicit] when it is merged";
-
     public static readonly TimeSpan Converge = TimeSpan.FromSeconds(45);
 
     private readonly Dictionary<string, string> _hostIds = [];
@@ -211,25 +204,28 @@ internal sealed class ZeroTouchBed : IAsyncDisposable
         => Hosts.ToDictionary(h => h, h => h.RemoteTransactionCount());
 
     /// <summary>Waits until every host's br-int and br-tun are connected to the controller (its REST view).</summary>
-    public async Task WaitSwitchesConnectedAsync(DateTimeOffset? since = null, TimeSpan? timeout = null)
+    /// <param name="since">Only connections made since then count ...</param>
+    /// <param name="restarted">... on these hosts (all when null); the others' connections may be older.</param>
+    public async Task WaitSwitchesConnectedAsync(DateTimeOffset? since = null, TimeSpan? timeout = null, IReadOnlyCollection<OvsHypervisor>? restarted = null)
     {
-        var expected = new List<string>();
+        var expected = new List<(string Dpid, bool Fresh)>();
         foreach (var host in Hosts)
         {
-            expected.Add(await host.DatapathIdAsync(OvsHypervisor.BrInt).ConfigureAwait(false));
-            expected.Add(await host.DatapathIdAsync(OvsHypervisor.BrTun).ConfigureAwait(false));
+            var fresh = since is not null && (restarted is null || restarted.Contains(host));
+            expected.Add((await host.DatapathIdAsync(OvsHypervisor.BrInt).ConfigureAwait(false), fresh));
+            expected.Add((await host.DatapathIdAsync(OvsHypervisor.BrTun).ConfigureAwait(false), fresh));
         }
 
         await Poll.UntilAsync(
             async () =>
             {
                 var switches = (await Rest.GetAsync("switches").ConfigureAwait(false)).AsArray();
-                return expected.All(d => switches.Any(s =>
-                    string.Equals(s!["datapathId"]!.GetValue<string>(), d, StringComparison.OrdinalIgnoreCase)
-                    && (since is null || s["connectedSince"]!.GetValue<DateTimeOffset>() >= since)));
+                return expected.All(e => switches.Any(s =>
+                    string.Equals(s!["datapathId"]!.GetValue<string>(), e.Dpid, StringComparison.OrdinalIgnoreCase)
+                    && (!e.Fresh || s["connectedSince"]!.GetValue<DateTimeOffset>() >= since)));
             },
             timeout ?? Converge,
-            $"switches {string.Join(", ", expected)} connected",
+            $"switches {string.Join(", ", expected.Select(e => e.Dpid))} connected",
             TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
     }
 

@@ -8,7 +8,6 @@ namespace Integration.Tests.Plumbing;
 /// </summary>
 [TestFixture]
 [Category("RealOvs")]
-[Explicit(ZeroTouchBed.PendingFeature)]
 [Parallelizable(ParallelScope.Self)]
 public sealed class ZeroTouchDriftTests
 {

@@ -9,7 +9,6 @@ namespace Integration.Tests.Plumbing;
 /// </summary>
 [TestFixture]
 [Category("RealOvs")]
-[Explicit(ZeroTouchBed.PendingFeature)]
 [Parallelizable(ParallelScope.Self)]
 public sealed class ZeroTouchRestartTests
 {
@@ -49,7 +48,7 @@ public sealed class ZeroTouchRestartTests
         await restarted.RestartVswitchdAsync();
 
         // ovs-vswitchd keeps no flows across a restart: the controller must put them back on that host alone.
-        await c.Bed.WaitSwitchesConnectedAsync(since: since);
+        await c.Bed.WaitSwitchesConnectedAsync(since: since, restarted: [restarted]);
         await c.Bed.WaitForSegmentsAsync(new Dictionary<OvsHypervisor, uint[]> { [restarted] = [100] });
         await c.Bed.WaitOvsdbConnectedAsync();
         await AssertAllBackAsync(c);

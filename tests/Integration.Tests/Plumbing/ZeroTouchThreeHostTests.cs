@@ -10,7 +10,6 @@ namespace Integration.Tests.Plumbing;
 /// </summary>
 [TestFixture]
 [Category("RealOvs")]
-[Explicit(ZeroTouchBed.PendingFeature)]
 [Parallelizable(ParallelScope.Self)]
 public sealed class ZeroTouchThreeHostTests
 {
