@@ -5,7 +5,7 @@
 #   ./scripts/bench-provision.sh [--runs N] [--switches N] [--flows N] [--restarts N] [--skip-emu] [--skip-real] [--debounce-ms MS]
 #
 #  1. two real hosts (namespace + own Open vSwitch each, br-int/br-tun/br-phy, vxlan-<hex> tunnel ports,
-#     br-tun through a socat relay, as scripts/demo.sh): per run a new network with a port on host 1,
+#     br-tun through a socat relay; hosts from scripts/lib/ovs-hosts.sh, as scripts/demo.sh): per run a new network with a port on host 1,
 #     then the timed POST of a port on host 2; done when the controller reports installed (REST poll every
 #     5 ms) the new MAC's l2population flow on host 1 and the table 2/21/20 flows on host 2; cross-checked
 #     with `ovs-ofctl dump-flows` polled on both hosts.
@@ -50,57 +50,36 @@ done
 
 P="p$(printf '%03x' $((RANDOM % 4096)))"
 WORK="/tmp/ofprov-$P"
-SUBNET=79
 mkdir -p "$WORK"
-NAMESPACES=()
+OVSH_PREFIX="$P" OVSH_WORK="$WORK" OVSH_SUBNET=79
+# shellcheck source=lib/ovs-hosts.sh
+source "$ROOT/scripts/lib/ovs-hosts.sh"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 PY=/usr/bin/python3
 DRIVER="$ROOT/bench/provision/provbench.py"
 
 log() { printf '== %s\n' "$*" >&2; }
 
-stop_pidfile() {
-    local file="$1" pid
-    [[ -f "$file" ]] || return 0
-    pid="$(cat "$file" 2>/dev/null || true)"
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     local code=$?
     set +e
-    stop_pidfile "$WORK/snoop.pid"
-    stop_pidfile "$WORK/driver.pid"
-    for n in 1 2; do stop_pidfile "$WORK/h$n/socat.pid"; done
-    stop_pidfile "$WORK/controller.pid"
-    for n in 1 2; do
-        stop_pidfile "$WORK/h$n/ovs-vswitchd.pid"
-        stop_pidfile "$WORK/h$n/ovsdb-server.pid"
-    done
-    for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    local namespaces="${OVSH_NAMESPACES[*]:-none}"
+    ovsh_stop_pidfile "$WORK/snoop.pid"
+    ovsh_stop_pidfile "$WORK/driver.pid"
+    ovsh_stop_pidfile "$WORK/controller.pid"
+    ovsh_cleanup
     if [[ $code -ne 0 ]]; then
         echo "controller log (tail):" >&2; tail -n 20 "$WORK/controller.log" 2>/dev/null | sed 's/^/  | /' >&2
     fi
     rm -rf "$WORK"
-    log "cleaned up: namespaces ${NAMESPACES[*]:-none}, $WORK"
+    log "cleaned up: namespaces $namespaces, $WORK"
     exit $code
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-poll() {
-    local seconds="$1" what="$2"; shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        if (( SECONDS >= deadline )); then echo "timed out after ${seconds}s waiting for $what" >&2; return 1; fi
-        sleep 0.05
-    done
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+poll() { ovsh_poll "$@"; }
+stop_pidfile() { ovsh_stop_pidfile "$@"; }
 
 # driver NAME LIMIT ARGS...: runs the Python driver in the background (pidfile, time limit) and waits for
 # it in this shell, so that INT/TERM interrupt the wait at once and the EXIT trap cleans up; the JSON it
@@ -116,8 +95,8 @@ log "building the controller (Release)"
 dotnet build "$ROOT/src/Controller/Controller.csproj" -c Release -v q -nologo >"$WORK/build.log" 2>&1 \
     || { cat "$WORK/build.log"; exit 1; }
 DLL="$(ls "$ROOT"/src/Controller/bin/Release/net*/ofcontroller.dll | head -n 1)"
-REST_PORT="$(free_port)"
-OF_PORT="$(free_port)"
+REST_PORT="$(ovsh_free_port)"
+OF_PORT="$(ovsh_free_port)"
 API="http://127.0.0.1:$REST_PORT/api/v1"
 
 # start_controller DBFILE: the controller on the fixed ports, logging to $WORK/controller.log.
@@ -148,41 +127,20 @@ ADD_JSON=""; FILL_JSON=""; REC_ALL=""; SNOOP_FLOW_MODS="n/a"; OVS_RESTARTED="n/a
 if [[ $DO_REAL -eq 1 ]]; then
     log "part 1: two real Open vSwitch hosts"
     start_controller "$WORK/real.db"
-    ovs() { local n="$1"; shift; OVS_RUNDIR="$WORK/h$n" OVS_DBDIR="$WORK/h$n" OVS_LOGDIR="$WORK/h$n" "$@"; }
-    hns() { echo "h${P}$1"; }
-    underlay_ip() { echo "192.168.$SUBNET.$1"; }
-    tunnel_name() { printf 'vxlan-%02x%02x%02x%02x' 192 168 "$SUBNET" "$1"; }
+    ovs() { ovsh_ovs "$@"; }
+    underlay_ip() { ovsh_underlay_ip "$1"; }
+    ovsh_make_fabric
     for n in 1 2; do
-        ns="$(hns $n)"; dir="$WORK/h$n"
-        mkdir -p "$dir"
-        ip netns add "$ns"; NAMESPACES+=("$ns")
-        ip -n "$ns" link set lo up
-        ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-        ovs $n ip netns exec "$ns" ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" --pidfile --detach --log-file --no-chdir -vconsole:off 2>/dev/null
-        ovs $n ovs-vsctl --no-wait init
-        ovs $n ip netns exec "$ns" ovs-vswitchd "unix:$dir/db.sock" --pidfile --detach --log-file --no-chdir -vconsole:off 2>/dev/null
-        ovs $n ovs-vsctl --timeout=20 \
-            -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
-            -- add-br br-int -- set bridge br-int datapath_type=netdev \
-            -- add-br br-tun -- set bridge br-tun datapath_type=netdev fail_mode=secure protocols=OpenFlow13 \
-            -- add-port br-int patch-tun -- set interface patch-tun type=patch options:peer=patch-int \
-            -- add-port br-tun patch-int -- set interface patch-int type=patch options:peer=patch-tun
+        ovsh_make_host $n
+        ovsh_make_brint_brtun $n
     done
-    ip link add "u${P}1" netns "$(hns 1)" mtu 1600 type veth peer name "u${P}2" netns "$(hns 2)" mtu 1600
-    for n in 1 2; do
-        ns="$(hns $n)"; other=$((3 - n))
-        ovs $n ovs-vsctl --timeout=20 add-port br-phy "u${P}$n" -- set interface br-phy mtu_request=1600
-        ip -n "$ns" link set "u${P}$n" up
-        ip -n "$ns" addr add "$(underlay_ip $n)/24" dev br-phy
-        ip -n "$ns" link set br-phy up
-        ovs $n ovs-vsctl --timeout=20 add-port br-tun "$(tunnel_name $other)" \
-            -- set interface "$(tunnel_name $other)" type=vxlan options:remote_ip="$(underlay_ip $other)" options:key=flow
-    done
+    for n in 1 2; do ovsh_add_tunnel $n vxlan $((3 - n)); done
     declare -A DPID HOST
     for n in 1 2; do
-        dir="$WORK/h$n"
+        dir="$(ovsh_host_dir $n)"
         socat "UNIX-LISTEN:$dir/ctl.sock,fork,unlink-early" "TCP:127.0.0.1:$OF_PORT" 2>>"$WORK/socat.log" &
         echo $! >"$dir/socat.pid"
+        ovsh_track_pidfile "$dir/socat.pid"
         poll 10 "relay socket of host $n" test -S "$dir/ctl.sock"
         ovs $n ovs-vsctl --timeout=20 set-controller br-tun "unix:$dir/ctl.sock" \
             -- set controller br-tun max_backoff=1000

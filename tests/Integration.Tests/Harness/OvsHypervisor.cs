@@ -5,9 +5,14 @@ namespace Integration.Tests.Harness;
 
 /// <summary>
 /// One emulated hypervisor: network namespace <c>h{prefix}{index}</c> running its own ovsdb-server and
-/// ovs-vswitchd from a private directory <c>/tmp/ovs-h{prefix}{index}</c> (OVS_RUNDIR = OVS_DBDIR = OVS_LOGDIR),
-/// with bridges br-int, br-tun (joined by patch-int/patch-tun) and br-phy, all <c>datapath_type=netdev</c>.
-/// br-tun is <c>fail_mode=secure</c>, <c>protocols=OpenFlow13</c> and starts empty (drops everything).
+/// ovs-vswitchd from a private directory <c>/tmp/ovs-h{prefix}{index}</c> (OVS_RUNDIR = OVS_DBDIR = OVS_LOGDIR).
+/// With <see cref="HostPlumbing.Manual"/> the harness creates bridges br-int, br-tun (joined by patch-int/patch-tun)
+/// and br-phy, all <c>datapath_type=netdev</c>; br-tun is <c>fail_mode=secure</c>, <c>protocols=OpenFlow13</c> and
+/// starts empty (drops everything). With <see cref="HostPlumbing.Ovsdb"/> only br-phy exists: the controller creates
+/// the rest once the host is pointed at it with <see cref="SetManagerAsync"/>.
+/// ovsdb-server always follows the Manager table (<c>--remote=db:Open_vSwitch,Open_vSwitch,manager_options</c>); with
+/// OVSDB plumbing it also logs every JSON-RPC message at debug level, so <see cref="RemoteTransactionCount"/> counts
+/// what a manager sent.
 /// The underlay IP goes on br-phy's internal port (see <see cref="Underlay"/>).
 /// Disposal stops the relay and both daemons by pidfile, then deletes the namespace and the directory.
 /// </summary>
@@ -23,10 +28,11 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     private readonly CleanupStack _cleanup = new();
     private BackgroundProcess? _relay;
 
-    private OvsHypervisor(string prefix, int index)
+    private OvsHypervisor(string prefix, int index, HostPlumbing plumbing)
     {
         Prefix = prefix;
         Index = index;
+        Plumbing = plumbing;
         Namespace = $"h{prefix}{index}";
         Directory = Path.Combine(Path.GetTempPath(), $"ovs-{Namespace}");
         Environment = new Dictionary<string, string>
@@ -38,6 +44,9 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     }
 
     public string Prefix { get; }
+
+    /// <summary>Who creates br-int, br-tun and the patch ports: the harness or the controller over OVSDB.</summary>
+    public HostPlumbing Plumbing { get; }
 
     /// <summary>1-based host number; also the last octet of its underlay address.</summary>
     public int Index { get; }
@@ -59,9 +68,10 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     /// <summary>The TCP port on 127.0.0.1 the relay currently forwards to, if any.</summary>
     public int? ControllerPort { get; private set; }
 
-    public static async Task<OvsHypervisor> StartAsync(string prefix, int index, CancellationToken cancellationToken = default)
+    public static async Task<OvsHypervisor> StartAsync(
+        string prefix, int index, HostPlumbing plumbing = HostPlumbing.Manual, CancellationToken cancellationToken = default)
     {
-        var host = new OvsHypervisor(prefix, index);
+        var host = new OvsHypervisor(prefix, index, plumbing);
         try
         {
             await host.InitAsync(cancellationToken).ConfigureAwait(false);
@@ -228,16 +238,103 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     public Task KillVswitchdAsync(string signal = "KILL")
         => PidFile.StopAsync(Path.Combine(Directory, "ovs-vswitchd.pid"), "ovs-vswitchd", signal);
 
-    /// <summary>Starts ovs-vswitchd again (after <see cref="KillVswitchdAsync"/>) and waits until br-tun answers OpenFlow.</summary>
+    /// <summary>
+    /// Starts ovs-vswitchd again (after <see cref="KillVswitchdAsync"/>) and waits until it serves: until br-tun answers
+    /// OpenFlow when the database has a br-tun, else until it answers on its control socket.
+    /// </summary>
     public async Task StartVswitchdAsync()
     {
-        await ExecAsync(
-            ["ovs-vswitchd", $"unix:{Path.Combine(Directory, "db.sock")}", "--pidfile", "--detach", "--log-file", "--no-chdir"],
-            DaemonTimeout).ConfigureAwait(false);
+        await ExecAsync(VswitchdArgv(), DaemonTimeout).ConfigureAwait(false);
+        var hasBrTun = (await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "br-exists", BrTun], env: Environment, check: false).ConfigureAwait(false)).Succeeded;
         await Poll.UntilAsync(
-            async () => (await Sh.RunAsync(["ovs-ofctl", "-O", "OpenFlow13", "show", BrTun], env: Environment, check: false).ConfigureAwait(false)).Succeeded,
+            async () => hasBrTun
+                ? (await Sh.RunAsync(["ovs-ofctl", "-O", "OpenFlow13", "show", BrTun], env: Environment, check: false).ConfigureAwait(false)).Succeeded
+                : (await Sh.RunAsync(["ovs-appctl", "--timeout=5", "version"], env: Environment, check: false).ConfigureAwait(false)).Succeeded,
             DaemonTimeout,
-            $"ovs-vswitchd on {Namespace} to serve {BrTun}").ConfigureAwait(false);
+            $"ovs-vswitchd on {Namespace} to serve").ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILLs ovs-vswitchd by its pidfile and starts it again (a crash and its restart).</summary>
+    public async Task RestartVswitchdAsync()
+    {
+        await KillVswitchdAsync().ConfigureAwait(false);
+        await StartVswitchdAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops ovsdb-server by its pidfile (<paramref name="signal"/>, SIGTERM by default) and starts it again on the
+    /// same database; waits until it answers. ovs-vswitchd reconnects by itself; the manager connection comes back
+    /// from the Manager row.
+    /// </summary>
+    public async Task RestartOvsdbServerAsync(string signal = "TERM")
+    {
+        await PidFile.StopAsync(Path.Combine(Directory, "ovsdb-server.pid"), "ovsdb-server", signal).ConfigureAwait(false);
+        await StartOvsdbServerAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the operator types on a host for OVSDB plumbing: <c>ovs-vsctl set-manager &lt;target&gt;</c>
+    /// (e.g. <c>tcp:192.168.77.254:6640</c>).
+    /// </summary>
+    public Task SetManagerAsync(string target) => VsctlAsync("set-manager", target);
+
+    /// <summary>
+    /// <c>ovs-vsctl set open . external_ids:system-id=&lt;id&gt; external_ids:ofc-encap-ip=&lt;ip&gt;</c>
+    /// (what <c>ovs-ctl --system-id</c> and the OVN-like encap setting would do); null leaves a key alone.
+    /// </summary>
+    public Task IdentifyAsync(string? systemId, string? encapIp)
+    {
+        List<string> args = ["set", "open_vswitch", "."];
+        if (systemId is not null)
+        {
+            args.Add($"external_ids:system-id={systemId}");
+        }
+
+        if (encapIp is not null)
+        {
+            args.Add($"external_ids:ofc-encap-ip={encapIp}");
+        }
+
+        return args.Count > 3 ? VsctlAsync([.. args]) : Task.CompletedTask;
+    }
+
+    /// <summary>True when <paramref name="bridge"/> exists in this host's database.</summary>
+    public async Task<bool> BridgeExistsAsync(string bridge)
+        => (await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "br-exists", bridge], env: Environment, check: false).ConfigureAwait(false)).Succeeded;
+
+    /// <summary>Ports of <paramref name="bridge"/> as ovs-vsctl lists them (empty when the bridge does not exist).</summary>
+    public async Task<IReadOnlyList<string>> ListPortsAsync(string bridge)
+    {
+        var result = await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "list-ports", bridge], env: Environment, check: false).ConfigureAwait(false);
+        return result.Succeeded ? result.StdoutLines : [];
+    }
+
+    /// <summary>
+    /// JSON-RPC <c>transact</c> requests that ovsdb-server received over TCP (a manager such as the controller; the
+    /// local daemons and ovs-vsctl use the unix socket) since it was first started, from its debug log. The
+    /// independent count for "in sync means zero transactions".
+    /// </summary>
+    public int RemoteTransactionCount()
+    {
+        var log = Path.Combine(Directory, "ovsdb-server.log");
+        if (!File.Exists(log))
+        {
+            return 0;
+        }
+
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains("|jsonrpc|DBG|tcp:", StringComparison.Ordinal)
+                && line.Contains("received request, method=\"transact\"", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>ovs-vsctl show, br-tun flows and the tail of ovs-vswitchd.log, for failure messages.</summary>
@@ -291,14 +388,16 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
         var db = Path.Combine(Directory, "conf.db");
         await Sh.RunAsync(["ovsdb-tool", "create", db, "/usr/share/openvswitch/vswitch.ovsschema"], cancellationToken: cancellationToken).ConfigureAwait(false);
         _cleanup.Push($"ovsdb-server of {Namespace}", () => PidFile.StopAsync(Path.Combine(Directory, "ovsdb-server.pid"), "ovsdb-server"));
-        await ExecAsync(
-            ["ovsdb-server", db, $"--remote=punix:{Path.Combine(Directory, "db.sock")}", "--pidfile", "--detach", "--log-file", "--no-chdir"],
-            DaemonTimeout).ConfigureAwait(false);
+        await StartOvsdbServerAsync(cancellationToken).ConfigureAwait(false);
         await Sh.RunAsync(["ovs-vsctl", "--no-wait", "init"], env: Environment, cancellationToken: cancellationToken).ConfigureAwait(false);
         _cleanup.Push($"ovs-vswitchd of {Namespace}", () => PidFile.StopAsync(Path.Combine(Directory, "ovs-vswitchd.pid"), "ovs-vswitchd"));
-        await ExecAsync(
-            ["ovs-vswitchd", $"unix:{Path.Combine(Directory, "db.sock")}", "--pidfile", "--detach", "--log-file", "--no-chdir"],
-            DaemonTimeout).ConfigureAwait(false);
+        await ExecAsync(VswitchdArgv(), DaemonTimeout).ConfigureAwait(false);
+
+        if (Plumbing == HostPlumbing.Ovsdb)
+        {
+            await VsctlAsync("add-br", BrPhy, "--", "set", "bridge", BrPhy, "datapath_type=netdev").ConfigureAwait(false);
+            return;
+        }
 
         await VsctlAsync(
             "add-br", BrPhy, "--", "set", "bridge", BrPhy, "datapath_type=netdev", "--",
@@ -306,6 +405,32 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
             "add-br", BrTun, "--", "set", "bridge", BrTun, "datapath_type=netdev", "fail_mode=secure", "protocols=OpenFlow13", "--",
             "add-port", BrInt, PatchTun, "--", "set", "interface", PatchTun, "type=patch", $"options:peer={PatchInt}", "--",
             "add-port", BrTun, PatchInt, "--", "set", "interface", PatchInt, "type=patch", $"options:peer={PatchTun}").ConfigureAwait(false);
+    }
+
+    private string[] VswitchdArgv()
+        => ["ovs-vswitchd", $"unix:{Path.Combine(Directory, "db.sock")}", "--pidfile", "--detach", "--log-file", "--no-chdir"];
+
+    /// <summary>
+    /// Starts ovsdb-server on the existing conf.db: the unix socket for the local tools, the Manager table for
+    /// set-manager, JSON-RPC traffic logged (debug) for <see cref="RemoteTransactionCount"/>.
+    /// </summary>
+    private async Task StartOvsdbServerAsync(CancellationToken cancellationToken)
+    {
+        List<string> argv =
+        [
+            "ovsdb-server", Path.Combine(Directory, "conf.db"), $"--remote=punix:{Path.Combine(Directory, "db.sock")}",
+            "--remote=db:Open_vSwitch,Open_vSwitch,manager_options", "--pidfile", "--detach", "--log-file", "--no-chdir",
+        ];
+        if (Plumbing == HostPlumbing.Ovsdb)
+        {
+            argv.Add("-vjsonrpc:file:dbg");
+        }
+
+        await ExecAsync(argv, DaemonTimeout).ConfigureAwait(false);
+        await Poll.UntilAsync(
+            async () => (await Sh.RunAsync(["ovs-vsctl", "--timeout=2", "--no-wait", "show"], env: Environment, check: false, cancellationToken: cancellationToken).ConfigureAwait(false)).Succeeded,
+            DaemonTimeout,
+            $"ovsdb-server on {Namespace} to answer").ConfigureAwait(false);
     }
 
     [GeneratedRegex(@"^\s*(\d+)\(([^)]+)\):", RegexOptions.Multiline)]

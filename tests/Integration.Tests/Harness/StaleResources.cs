@@ -6,9 +6,10 @@ namespace Integration.Tests.Harness;
 /// <summary>
 /// Removes what a harness run left behind when its process died before it could clean up (a killed test
 /// host cannot run its finally blocks). Every hypervisor directory records its owner (PID and start time);
-/// once per process, before the first hypervisor starts, directories <c>/tmp/ovs-h{prefix}{n}</c> whose owner is
-/// gone lose the processes inside their namespaces, their relay (by its pidfile, checked against its command
-/// line), the namespaces <c>h|v|u{prefix}*</c> and the directory. Directories without an owner file
+/// once per process, before the first hypervisor starts, directories <c>/tmp/ovs-h{prefix}{n}</c> (hypervisors) and
+/// <c>/tmp/ovs-c{prefix}</c> (a controller in its own namespace) whose owner is gone lose the processes inside their
+/// namespaces, their relay (by its pidfile, checked against its command line), the namespaces <c>h|v|u|c{prefix}*</c>
+/// and the directory. Directories without an owner file
 /// (kept with OVS_HARNESS_KEEP=1, or not ours) are left alone.
 /// </summary>
 internal static partial class StaleResources
@@ -28,7 +29,7 @@ internal static partial class StaleResources
 
     private static async Task ReapAsync()
     {
-        var dirs = Directory.EnumerateDirectories(Path.GetTempPath(), "ovs-h*")
+        var dirs = Directory.EnumerateDirectories(Path.GetTempPath(), "ovs-*")
             .Select(d => (Dir: d, Match: HostDir().Match(Path.GetFileName(d))))
             .Where(x => x.Match.Success && File.Exists(Path.Combine(x.Dir, OwnerFile)))
             .ToList();
@@ -50,7 +51,7 @@ internal static partial class StaleResources
                 continue; // its test run is alive
             }
 
-            await ReapAsync(dir, match.Groups[1].Value).ConfigureAwait(false);
+            await ReapAsync(dir, match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value).ConfigureAwait(false);
         }
     }
 
@@ -64,7 +65,7 @@ internal static partial class StaleResources
 
         var namespaces = Directory.Exists("/run/netns")
             ? Directory.EnumerateFileSystemEntries("/run/netns").Select(Path.GetFileName).OfType<string>()
-                .Where(n => n.Length >= 5 && (n[0] is 'h' or 'v' or 'u') && n.AsSpan(1, 4).SequenceEqual(prefix))
+                .Where(n => n.Length >= 5 && (n[0] is 'h' or 'v' or 'u' or 'c') && n.AsSpan(1, 4).SequenceEqual(prefix))
                 .ToList()
             : [];
         var killed = new List<int>();
@@ -138,6 +139,6 @@ internal static partial class StaleResources
         }
     }
 
-    [GeneratedRegex("^ovs-h([a-z][a-z0-9]{3})[0-9]+$")]
+    [GeneratedRegex("^ovs-(?:h([a-z][a-z0-9]{3})[0-9]+|c([a-z][a-z0-9]{3}))$")]
     private static partial Regex HostDir();
 }

@@ -5,8 +5,9 @@ namespace Integration.Tests.Harness;
 /// <summary>
 /// The physical network between hypervisors: host n gets veth <c>u{prefix}{n}</c> (MTU 1600) in br-phy and
 /// address <c>192.168.{subnet}.{n}/24</c> on br-phy's internal port, inside its namespace only. Two hosts are
-/// joined by one veth pair; three or more by a Linux bridge in namespace <c>u{prefix}</c>
-/// (ports <c>s{prefix}{n}</c>).
+/// joined by one veth pair; three or more (or any number with <c>fabric: true</c>) by a Linux bridge in namespace
+/// <c>u{prefix}</c> (ports <c>s{prefix}{n}</c>), which later hosts (<see cref="AddHostAsync"/>) and other endpoints
+/// such as a controller namespace (<see cref="AttachEndpointAsync"/>) can join.
 /// </summary>
 internal sealed class Underlay : IAsyncDisposable
 {
@@ -15,13 +16,13 @@ internal sealed class Underlay : IAsyncDisposable
     private readonly CleanupStack _cleanup = new();
     private readonly List<OvsHypervisor> _hosts;
 
-    private Underlay(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet, bool ipv6)
+    private Underlay(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet, bool fabric, bool ipv6)
     {
         Ipv6 = ipv6;
         Prefix = prefix;
         _hosts = [.. hosts];
         Subnet = subnet;
-        SwitchNamespace = hosts.Count > 2 ? $"u{prefix}" : null;
+        SwitchNamespace = fabric || hosts.Count > 2 ? $"u{prefix}" : null;
     }
 
     public string Prefix { get; }
@@ -35,16 +36,27 @@ internal sealed class Underlay : IAsyncDisposable
     /// <summary>Namespace of the Linux bridge joining three or more hosts; null for a direct pair.</summary>
     public string? SwitchNamespace { get; }
 
-    public IReadOnlyList<OvsHypervisor> Hosts => _hosts;
+    public IReadOnlyList<OvsHypervisor> Hosts
+    {
+        get
+        {
+            lock (_hosts)
+            {
+                return [.. _hosts];
+            }
+        }
+    }
 
     public string IpOf(OvsHypervisor host) => Ipv6 ? $"fd00:{Subnet}::{host.Index}" : $"192.168.{Subnet}.{host.Index}";
 
     public static string InterfaceName(OvsHypervisor host) => $"u{host.Prefix}{host.Index}";
 
-    public static async Task<Underlay> ConnectAsync(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet = 77, bool ipv6 = false)
+    /// <param name="fabric">Join the hosts by a Linux bridge even when there are only two (or one).</param>
+    /// <param name="ipv6">Give the hosts IPv6 underlay addresses instead of IPv4.</param>
+    public static async Task<Underlay> ConnectAsync(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet = 77, bool fabric = false, bool ipv6 = false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(hosts.Count, 2);
-        var underlay = new Underlay(prefix, hosts, subnet, ipv6);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hosts.Count, fabric ? 1 : 2);
+        var underlay = new Underlay(prefix, hosts, subnet, fabric, ipv6);
         try
         {
             await underlay.BuildAsync().ConfigureAwait(false);
@@ -63,15 +75,61 @@ internal sealed class Underlay : IAsyncDisposable
     /// </summary>
     public Task WarmUpAsync(TimeSpan? timeout = null)
         => Task.WhenAll(
-            from a in _hosts
-            from b in _hosts
+            from a in Hosts
+            from b in Hosts
             where a != b
             select Poll.UntilAsync(
                 async () => (await a.ExecAsync(["ping", "-c", "1", "-W", "1", IpOf(b)], check: false).ConfigureAwait(false)).Succeeded,
                 timeout ?? TimeSpan.FromSeconds(10),
                 $"underlay ping {a.Namespace} -> {IpOf(b)}"));
 
+    /// <summary>Connects one more host to the fabric (a host joining a running deployment).</summary>
+    public async Task AddHostAsync(OvsHypervisor host)
+    {
+        var ns = SwitchNamespace ?? throw new InvalidOperationException("a direct veth pair cannot take another host; use fabric: true");
+        await PlugIntoFabricAsync(ns, $"s{Prefix}{host.Index}", host.Namespace, InterfaceName(host)).ConfigureAwait(false);
+        await AttachAsync(host).ConfigureAwait(false);
+        lock (_hosts)
+        {
+            _hosts.Add(host);
+        }
+    }
+
+    /// <summary>Forgets a host that was removed (its namespace, and with it its fabric veth, is gone).</summary>
+    public void RemoveHost(OvsHypervisor host)
+    {
+        lock (_hosts)
+        {
+            _hosts.Remove(host);
+        }
+    }
+
+    /// <summary>
+    /// Puts a plain Linux endpoint on the fabric: veth <paramref name="interfaceName"/> in <paramref name="netns"/> with
+    /// <c>192.168.{subnet}.{lastOctet}/24</c> (tx checksum offload off: its TCP segments cross the hosts' userspace
+    /// datapath, which does not fill in checksums). Returns the address.
+    /// </summary>
+    public async Task<string> AttachEndpointAsync(string netns, string interfaceName, int lastOctet)
+    {
+        var ns = SwitchNamespace ?? throw new InvalidOperationException("a direct veth pair cannot take an endpoint; use fabric: true");
+        await PlugIntoFabricAsync(ns, $"s{Prefix}e{lastOctet}", netns, interfaceName).ConfigureAwait(false);
+        var ip = $"192.168.{Subnet}.{lastOctet}";
+        await Sh.RunAsync("ip", "-n", netns, "addr", "add", $"{ip}/24", "dev", interfaceName).ConfigureAwait(false);
+        await Sh.RunAsync("ip", "-n", netns, "link", "set", interfaceName, "up").ConfigureAwait(false);
+        await Sh.InNetnsAsync(netns, ["ethtool", "-K", interfaceName, "tx", "off"]).ConfigureAwait(false);
+        return ip;
+    }
+
     public async ValueTask DisposeAsync() => await _cleanup.DisposeAsync().ConfigureAwait(false);
+
+    private static async Task PlugIntoFabricAsync(string switchNamespace, string switchPort, string netns, string interfaceName)
+    {
+        var mtu = Mtu.ToString(CultureInfo.InvariantCulture);
+        await Sh.RunAsync(
+            "ip", "link", "add", switchPort, "netns", switchNamespace, "mtu", mtu, "type", "veth",
+            "peer", "name", interfaceName, "netns", netns, "mtu", mtu).ConfigureAwait(false);
+        await Sh.RunAsync("ip", "-n", switchNamespace, "link", "set", switchPort, "master", "br0", "up").ConfigureAwait(false);
+    }
 
     private async Task BuildAsync()
     {
@@ -94,11 +152,7 @@ internal sealed class Underlay : IAsyncDisposable
             await Sh.RunAsync("ip", "-n", ns, "link", "set", "br0", "up").ConfigureAwait(false);
             foreach (var host in _hosts)
             {
-                var sw = $"s{Prefix}{host.Index}";
-                await Sh.RunAsync(
-                    "ip", "link", "add", sw, "netns", ns, "mtu", mtu, "type", "veth",
-                    "peer", "name", InterfaceName(host), "netns", host.Namespace, "mtu", mtu).ConfigureAwait(false);
-                await Sh.RunAsync("ip", "-n", ns, "link", "set", sw, "master", "br0", "up").ConfigureAwait(false);
+                await PlugIntoFabricAsync(ns, $"s{Prefix}{host.Index}", host.Namespace, InterfaceName(host)).ConfigureAwait(false);
             }
         }
 

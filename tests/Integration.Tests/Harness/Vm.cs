@@ -6,8 +6,10 @@ namespace Integration.Tests.Harness;
 
 /// <summary>
 /// A tenant VM: namespace <c>v{prefix}{name}</c> whose <c>eth0</c> (MTU 1450, IPv6 off, tx checksum offload off
-/// so TCP survives the userspace datapath) is the peer of port <c>v{prefix}{name}</c> on the host's br-int
-/// with access VLAN <see cref="VlanTag"/>.
+/// so TCP survives the userspace datapath) is the peer of port <c>v{prefix}{name}</c> on the host's br-int.
+/// Plugged the manual way (<see cref="CreateAsync"/>) the port has access VLAN <see cref="VlanTag"/>; plugged the
+/// OVSDB way (<see cref="CreateBoundAsync"/>) it carries only <c>external_ids:iface-id</c> and
+/// <c>attached-mac</c>, as Neutron, OVN and libvirt plug VIFs, and the controller sets the tag.
 /// </summary>
 internal sealed partial class Vm : IAsyncDisposable
 {
@@ -15,11 +17,13 @@ internal sealed partial class Vm : IAsyncDisposable
 
     private readonly CleanupStack _cleanup = new();
 
-    private Vm(OvsHypervisor host, string name, int vlanTag, string ipCidr)
+    private Vm(OvsHypervisor host, string name, int? vlanTag, string ipCidr, string? ifaceId, string? mac)
     {
         Host = host;
         Name = name;
         VlanTag = vlanTag;
+        IfaceId = ifaceId;
+        Mac = mac?.ToLowerInvariant() ?? string.Empty;
         IpCidr = ipCidr;
         Ip = ipCidr.Split('/')[0];
         Namespace = $"v{host.Prefix}{name}";
@@ -30,8 +34,11 @@ internal sealed partial class Vm : IAsyncDisposable
 
     public string Name { get; }
 
-    /// <summary>Access VLAN of the VM's br-int port (the host-local VLAN of its network).</summary>
-    public int VlanTag { get; private set; }
+    /// <summary>Access VLAN the harness gave the VM's br-int port (manual plugging); null when the controller sets it.</summary>
+    public int? VlanTag { get; private set; }
+
+    /// <summary><c>external_ids:iface-id</c> of the VM's interface (OVSDB plugging), else null.</summary>
+    public string? IfaceId { get; }
 
     public string IpCidr { get; }
 
@@ -47,17 +54,28 @@ internal sealed partial class Vm : IAsyncDisposable
 
     /// <param name="name">Short (at most 10 characters), unique within the test's prefix.</param>
     /// <param name="ipCidr">e.g. <c>10.0.0.1/24</c>.</param>
-    public static async Task<Vm> CreateAsync(OvsHypervisor host, string name, int vlanTag, string ipCidr)
+    public static Task<Vm> CreateAsync(OvsHypervisor host, string name, int vlanTag, string ipCidr)
+        => CreateAsync(new Vm(host, name, vlanTag, ipCidr, ifaceId: null, mac: null));
+
+    /// <summary>
+    /// A VM plugged the OVSDB way: once br-int exists (the controller creates it; waited for up to
+    /// <paramref name="bridgeTimeout"/>), <c>ovs-vsctl add-port br-int &lt;port&gt; -- set interface &lt;port&gt;
+    /// external_ids:iface-id=&lt;ifaceId&gt; external_ids:attached-mac=&lt;mac&gt;</c>, and no tag.
+    /// </summary>
+    /// <param name="mac">eth0's MAC (e.g. the one declared over REST); null keeps the kernel's random one.</param>
+    public static Task<Vm> CreateBoundAsync(OvsHypervisor host, string name, string ipCidr, string ifaceId, string? mac = null, TimeSpan? bridgeTimeout = null)
+        => CreateAsync(new Vm(host, name, vlanTag: null, ipCidr, ifaceId, mac), bridgeTimeout);
+
+    private static async Task<Vm> CreateAsync(Vm vm, TimeSpan? bridgeTimeout = null)
     {
-        var vm = new Vm(host, name, vlanTag, ipCidr);
         if (vm.HostPort.Length > 15)
         {
-            throw new ArgumentException($"interface name {vm.HostPort} is longer than 15 characters", nameof(name));
+            throw new ArgumentException($"interface name {vm.HostPort} is longer than 15 characters", nameof(vm));
         }
 
         try
         {
-            await vm.BuildAsync().ConfigureAwait(false);
+            await vm.BuildAsync(bridgeTimeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             return vm;
         }
         catch
@@ -70,6 +88,25 @@ internal sealed partial class Vm : IAsyncDisposable
     /// <summary>Runs a command inside the VM's namespace.</summary>
     public Task<ShResult> ExecAsync(IReadOnlyList<string> argv, TimeSpan? timeout = null, bool check = true)
         => Sh.InNetnsAsync(Namespace, argv, timeout, check: check);
+
+    /// <summary>The <c>tag</c> of the VM's br-int port as OVSDB has it now (null when unset).</summary>
+    public async Task<int?> ReadTagAsync()
+    {
+        var result = await Host.VsctlAsync("get", "port", HostPort, "tag").ConfigureAwait(false);
+        var text = result.Stdout.Trim();
+        return text is "[]" or "" ? null : int.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Polls until the controller has tagged the VM's port (OVSDB plugging); returns the tag.</summary>
+    public async Task<int> WaitForTagAsync(TimeSpan timeout, Func<int, bool>? accept = null)
+    {
+        int? tag = null;
+        await Poll.UntilAsync(
+            async () => (tag = await ReadTagAsync().ConfigureAwait(false)) is { } t && (accept?.Invoke(t) ?? true),
+            timeout,
+            $"a tag on {Host.Namespace}/{OvsHypervisor.BrInt} port {HostPort} (iface-id {IfaceId}); last: {tag?.ToString(CultureInfo.InvariantCulture) ?? "none"}").ConfigureAwait(false);
+        return tag!.Value;
+    }
 
     /// <summary>Moves the VM's br-int port to another local VLAN (<c>ovs-vsctl set port ... tag=</c>), e.g. once the controller has allocated one.</summary>
     public async Task SetVlanTagAsync(int vlanTag)
@@ -144,7 +181,7 @@ internal sealed partial class Vm : IAsyncDisposable
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task BuildAsync()
+    private async Task BuildAsync(TimeSpan bridgeTimeout)
     {
         var mtu = Str(Mtu);
         await Sh.RunAsync("ip", "netns", "add", Namespace).ConfigureAwait(false);
@@ -160,7 +197,11 @@ internal sealed partial class Vm : IAsyncDisposable
             await Sh.RunAsync(["ip", "-n", Host.Namespace, "link", "del", HostPort], check: false).ConfigureAwait(false);
         });
         await Sh.RunAsync("ip", "-n", Host.Namespace, "link", "set", HostPort, "up").ConfigureAwait(false);
-        await Host.VsctlAsync("add-port", OvsHypervisor.BrInt, HostPort, $"tag={VlanTag}").ConfigureAwait(false);
+        if (Mac.Length > 0)
+        {
+            await Sh.RunAsync("ip", "-n", Namespace, "link", "set", "eth0", "address", Mac).ConfigureAwait(false);
+        }
+
         await Sh.RunAsync("ip", "-n", Namespace, "link", "set", "lo", "up").ConfigureAwait(false);
         await Sh.RunAsync("ip", "-n", Namespace, "addr", "add", IpCidr, "dev", "eth0").ConfigureAwait(false);
         await Sh.RunAsync("ip", "-n", Namespace, "link", "set", "eth0", "up").ConfigureAwait(false);
@@ -168,6 +209,20 @@ internal sealed partial class Vm : IAsyncDisposable
         var link = await Sh.RunAsync("ip", "-n", Namespace, "-br", "link", "show", "eth0").ConfigureAwait(false);
         var m = MacAddress().Match(link.Stdout);
         Mac = m.Success ? m.Value.ToLowerInvariant() : throw new ShException(link, "no MAC address");
+
+        if (IfaceId is null)
+        {
+            await Host.VsctlAsync("add-port", OvsHypervisor.BrInt, HostPort, $"tag={Str(VlanTag!.Value)}").ConfigureAwait(false);
+            return;
+        }
+
+        await Poll.UntilAsync(
+            () => Host.BridgeExistsAsync(OvsHypervisor.BrInt),
+            bridgeTimeout,
+            $"the controller to create {OvsHypervisor.BrInt} on {Host.Namespace}").ConfigureAwait(false);
+        await Host.VsctlAsync(
+            "add-port", OvsHypervisor.BrInt, HostPort, "--",
+            "set", "interface", HostPort, $"external_ids:iface-id={IfaceId}", $"external_ids:attached-mac={Mac}").ConfigureAwait(false);
     }
 
     [GeneratedRegex(@"(\d+) received")]
