@@ -16,7 +16,8 @@ public static class Ofc
         var parsed = root.Parse(args);
         if (parsed.Errors.Count != 0)
         {
-            await env.Error.WriteLineAsync($"ofc: {parsed.Errors[0].Message} (see ofc --help)").ConfigureAwait(false);
+            var message = string.Join(' ', parsed.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await env.Error.WriteLineAsync($"ofc: {message} (see ofc --help)").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 

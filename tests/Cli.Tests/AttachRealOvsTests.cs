@@ -52,8 +52,7 @@ public sealed class AttachRealOvsTests
                 Assert.That((await RunAsync(ovs, "ovs-vsctl", "get", "Interface", iface, "external_ids:attached-mac")).Trim(), Is.EqualTo("\"02:00:00:77:00:05\""));
                 Assert.That((await RunAsync(ovs, "ovs-vsctl", "get", "Port", iface, "tag")).Trim(), Is.EqualTo(port["vlan"]!.ToJsonString()),
                     "the host answer shows no OVSDB connection, so the tag is set");
-                Assert.That(int.Parse(await RunAsync(ovs, "ovs-vsctl", "get", "Interface", iface, "ofport"), System.Globalization.CultureInfo.InvariantCulture), Is.Positive,
-                    "ovs-vswitchd opened the veth");
+                Assert.That(await OfportAsync(ovs, iface), Is.Positive, "ovs-vswitchd opened the veth");
             }
 
             var detach = await OfcRun.WithAsync(ovs, null, "--url", c.Url, "detach", id);
@@ -102,6 +101,23 @@ public sealed class AttachRealOvsTests
         await RunAsync(ovs, "ovs-vsctl", "--no-wait", "init");
         await RunAsync(ovs, "ovs-vswitchd", sock, "--pidfile=" + Path.Combine(dir, "ovs-vswitchd.pid"), "--detach", "--log-file=" + Path.Combine(dir, "ovs-vswitchd.log"));
         await RunAsync(ovs, "ovs-vsctl", "--timeout=20", "add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev", "fail_mode=standalone");
+    }
+
+    // ofport is [] until ovs-vswitchd has opened the interface; -1 when it failed (the error column says why).
+    private static async Task<int> OfportAsync(Dictionary<string, string> ovs, string iface)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var text = (await RunAsync(ovs, "ovs-vsctl", "get", "Interface", iface, "ofport")).Trim();
+            if (int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var ofport) && ofport != 0)
+            {
+                return ofport > 0 ? ofport : throw new AssertionException("ofport -1: " + await RunAsync(ovs, "ovs-vsctl", "get", "Interface", iface, "error"));
+            }
+
+            await Task.Delay(100);
+        }
+
+        return 0;
     }
 
     private static void RequireRootAndOvs()
