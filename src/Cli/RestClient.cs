@@ -121,8 +121,12 @@ public sealed class RestClient : IDisposable
         {
             foreach (var (name, messages) in errors)
             {
-                var list = messages is JsonArray a ? string.Join("; ", a.Select(m => Text(m))) : Text(messages);
-                sb.Append(": ").Append(list?.TrimEnd('.'));
+                var list = (messages is JsonArray a ? string.Join("; ", a.Select(m => Text(m))) : Text(messages))?.TrimEnd('.');
+                if (list is not null && Text(problem["detail"])?.TrimEnd('.') != list)
+                {
+                    sb.Append(": ").Append(list);
+                }
+
                 fields.Add(name);
             }
         }
