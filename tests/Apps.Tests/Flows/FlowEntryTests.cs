@@ -41,10 +41,10 @@ public sealed class FlowEntryTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(Flood(2, 3).ToString(), Is.EqualTo("cookie=0x0, table=21, priority=1, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2,output:3"));
+            Assert.That(Flood(2, 3).ToString(), Is.EqualTo("table=21, priority=1,dl_vlan=1 actions=pop_vlan,set_field:0x64->tun_id,output:2,output:3"));
             Assert.That(new FlowEntry { IdleTimeout = 5, HardTimeout = 7, Priority = 9, Instructions = [new ApplyActions(new OutputAction(OfpPort.Controller, 0xffff))] }.ToString(),
-                Is.EqualTo("cookie=0x0, table=0, idle_timeout=5, hard_timeout=7, priority=9 actions=output:CONTROLLER:65535"));
-            Assert.That(new FlowEntry().ToString(), Is.EqualTo("cookie=0x0, table=0, priority=0 actions=drop"));
+                Is.EqualTo("idle_timeout=5, hard_timeout=7, priority=9 actions=CONTROLLER:65535"));
+            Assert.That(new FlowEntry().ToString(), Is.EqualTo("priority=0 actions=drop"));
         }
     }
 

@@ -54,25 +54,25 @@ public sealed class BrTunPipelineTests
         // Ports on h1: patch-int 1, vxlan to h2 = 2, vxlan to h3 = 3, gre to h2 = 4, gre to h3 = 5.
         Assert.That(text, Is.EqualTo(new[]
         {
-            $"{c}, table=0, priority=1, in_port=1 actions=goto_table:1",
-            $"{c}, table=0, priority=1, in_port=2 actions=goto_table:2",
-            $"{c}, table=0, priority=1, in_port=3 actions=goto_table:2",
-            $"{c}, table=0, priority=1, in_port=4 actions=goto_table:2",
-            $"{c}, table=0, priority=1, in_port=5 actions=goto_table:2",
-            $"{c}, table=0, priority=0 actions=drop",
-            $"{c}, table=1, priority=2, eth_dst=ff:ff:ff:ff:ff:ff, eth_type=0x806, arp_op=0x1 actions=goto_table:19",
-            $"{c}, table=1, priority=1, eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:20",
-            $"{c}, table=1, priority=1, eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:21",
-            "cookie=0xb70000000000064, table=2, priority=1, tun_id=0x64 actions=push_vlan:0x8100,set_field:0x1001->vlan_vid,goto_table:10",
-            "cookie=0xb700000000000c8, table=2, priority=1, tun_id=0xc8 actions=push_vlan:0x8100,set_field:0x1002->vlan_vid,goto_table:10",
-            "cookie=0xb7000000000012c, table=2, priority=1, tun_id=0x12c actions=push_vlan:0x8100,set_field:0x1003->vlan_vid,goto_table:10",
+            $"{c}, priority=1,in_port=1 actions=goto_table:1",
+            $"{c}, priority=1,in_port=2 actions=goto_table:2",
+            $"{c}, priority=1,in_port=3 actions=goto_table:2",
+            $"{c}, priority=1,in_port=4 actions=goto_table:2",
+            $"{c}, priority=1,in_port=5 actions=goto_table:2",
+            $"{c}, priority=0 actions=drop",
+            $"{c}, table=1, priority=2,arp,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=1 actions=goto_table:19",
+            $"{c}, table=1, priority=1,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:20",
+            $"{c}, table=1, priority=1,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:21",
+            "cookie=0xb70000000000064, table=2, priority=1,tun_id=0x64 actions=push_vlan:0x8100,set_field:4097->vlan_vid,goto_table:10",
+            "cookie=0xb700000000000c8, table=2, priority=1,tun_id=0xc8 actions=push_vlan:0x8100,set_field:4098->vlan_vid,goto_table:10",
+            "cookie=0xb7000000000012c, table=2, priority=1,tun_id=0x12c actions=push_vlan:0x8100,set_field:4099->vlan_vid,goto_table:10",
             $"{c}, table=2, priority=0 actions=drop",
             $"{c}, table=10, priority=1 actions=learn(table=20,hard_timeout=300,priority=1,cookie=0xb70ffffffffffff,NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0->NXM_OF_VLAN_TCI[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:OXM_OF_IN_PORT[]),output:1",
             $"{c}, table=19, priority=0 actions=goto_table:21",
             $"{c}, table=20, priority=0 actions=goto_table:21",
-            "cookie=0xb70000000000064, table=21, priority=1, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2,output:3",
-            "cookie=0xb700000000000c8, table=21, priority=1, vlan_vid=0x1002 actions=pop_vlan,set_field:0xc8->tun_id,output:2,output:3",
-            "cookie=0xb7000000000012c, table=21, priority=1, vlan_vid=0x1003 actions=pop_vlan,set_field:0x12c->tun_id,output:4,output:5",
+            "cookie=0xb70000000000064, table=21, priority=1,dl_vlan=1 actions=pop_vlan,set_field:0x64->tun_id,output:2,output:3",
+            "cookie=0xb700000000000c8, table=21, priority=1,dl_vlan=2 actions=pop_vlan,set_field:0xc8->tun_id,output:2,output:3",
+            "cookie=0xb7000000000012c, table=21, priority=1,dl_vlan=3 actions=pop_vlan,set_field:0x12c->tun_id,output:4,output:5",
             $"{c}, table=21, priority=0 actions=drop",
         }));
     }
@@ -102,10 +102,10 @@ public sealed class BrTunPipelineTests
 
         Assert.That(l2pop, Is.EquivalentTo(new[]
         {
-            "cookie=0xb70000000000064, table=20, priority=2, eth_dst=fa:16:3e:00:0a:02, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2",
-            "cookie=0xb70000000000064, table=20, priority=2, eth_dst=fa:16:3e:00:0a:03, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:3",
-            "cookie=0xb700000000000c8, table=20, priority=2, eth_dst=fa:16:3e:00:0b:02, vlan_vid=0x1002 actions=pop_vlan,set_field:0xc8->tun_id,output:2",
-            "cookie=0xb7000000000012c, table=20, priority=2, eth_dst=fa:16:3e:00:0c:03, vlan_vid=0x1003 actions=pop_vlan,set_field:0x12c->tun_id,output:5",
+            "cookie=0xb70000000000064, table=20, priority=2,dl_vlan=1,dl_dst=fa:16:3e:00:0a:02 actions=pop_vlan,set_field:0x64->tun_id,output:2",
+            "cookie=0xb70000000000064, table=20, priority=2,dl_vlan=1,dl_dst=fa:16:3e:00:0a:03 actions=pop_vlan,set_field:0x64->tun_id,output:3",
+            "cookie=0xb700000000000c8, table=20, priority=2,dl_vlan=2,dl_dst=fa:16:3e:00:0b:02 actions=pop_vlan,set_field:0xc8->tun_id,output:2",
+            "cookie=0xb7000000000012c, table=20, priority=2,dl_vlan=3,dl_dst=fa:16:3e:00:0c:03 actions=pop_vlan,set_field:0x12c->tun_id,output:5",
         }));
     }
 
@@ -147,8 +147,8 @@ public sealed class BrTunPipelineTests
             Assert.That(otherAfter, Is.EqualTo(otherBefore), "same flows, same order, same bytes");
             Assert.That(after.Except(before).Select(f => f.ToString()), Is.EquivalentTo(new[]
             {
-                "cookie=0xb700000000000c8, table=20, priority=2, eth_dst=fa:16:3e:00:0b:03, vlan_vid=0x1002 actions=pop_vlan,set_field:0xc8->tun_id,output:3",
-                "cookie=0xb700000000000c8, table=21, priority=1, vlan_vid=0x1002 actions=pop_vlan,set_field:0xc8->tun_id,output:2,output:3",
+                "cookie=0xb700000000000c8, table=20, priority=2,dl_vlan=2,dl_dst=fa:16:3e:00:0b:03 actions=pop_vlan,set_field:0xc8->tun_id,output:3",
+                "cookie=0xb700000000000c8, table=21, priority=1,dl_vlan=2 actions=pop_vlan,set_field:0xc8->tun_id,output:2,output:3",
             }));
         }
     }
@@ -245,11 +245,11 @@ public sealed class BrTunPipelineTests
 
         Assert.That(flows.Select(f => f.ToString()), Is.EqualTo(new[]
         {
-            "cookie=0xb70000000000000, table=0, priority=1, in_port=3 actions=goto_table:2",
-            "cookie=0xb70000000000000, table=0, priority=0 actions=drop",
-            "cookie=0xb70000000000000, table=1, priority=2, eth_dst=ff:ff:ff:ff:ff:ff, eth_type=0x806, arp_op=0x1 actions=goto_table:19",
-            "cookie=0xb70000000000000, table=1, priority=1, eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:20",
-            "cookie=0xb70000000000000, table=1, priority=1, eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:21",
+            "cookie=0xb70000000000000, priority=1,in_port=3 actions=goto_table:2",
+            "cookie=0xb70000000000000, priority=0 actions=drop",
+            "cookie=0xb70000000000000, table=1, priority=2,arp,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=1 actions=goto_table:19",
+            "cookie=0xb70000000000000, table=1, priority=1,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:20",
+            "cookie=0xb70000000000000, table=1, priority=1,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=goto_table:21",
             "cookie=0xb70000000000000, table=2, priority=0 actions=drop",
             "cookie=0xb70000000000000, table=19, priority=0 actions=goto_table:21",
             "cookie=0xb70000000000000, table=20, priority=0 actions=goto_table:21",

@@ -69,7 +69,7 @@ public sealed class SwitchReconcilerTests
             Assert.That(r.Desired.Select(f => f.ToString()), Is.EqualTo(desired.Select(f => f.ToString())));
             var info = r.FlowsInfo();
             Assert.That((info.DatapathId, info.Desired.Count, info.Installed.Count, info.LastReconcile), Is.EqualTo((Dpid, desired.Count, desired.Count, r.LastReconcile)));
-            Assert.That(info.Desired, Does.Contain("cookie=0xb70000000000064, table=21, priority=1, vlan_vid=0x1001 actions=pop_vlan,set_field:0x64->tun_id,output:2"));
+            Assert.That(info.Desired, Does.Contain("cookie=0xb70000000000064, table=21, priority=1,dl_vlan=1 actions=pop_vlan,set_field:0x64->tun_id,output:2"));
         }
     }
 

@@ -1,0 +1,3 @@
+using Cli;
+
+return await Ofc.RunAsync(args, OfcEnvironment.FromProcess()).ConfigureAwait(false);
