@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 need_pkgs=(nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker-compose busybox)
 missing=()
 for p in "${need_pkgs[@]}"; do
+  # Node.js may come from elsewhere than Debian (the machine image ships NodeSource's, whose nodejs
+  # conflicts with Debian's npm): a working node and npm on PATH are enough.
+  case "$p" in nodejs|npm) command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

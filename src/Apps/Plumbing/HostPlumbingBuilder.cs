@@ -52,15 +52,15 @@ public static class HostPlumbingBuilder
 
     /// <summary>
     /// The tunnel ports <paramref name="host"/>'s br-tun needs, ordered by name: one per other host
-    /// per tunnel type in use. Hosts with a non-IPv4 tunnel address (no Neutron name) and hosts that
-    /// share this host's address are skipped.
+    /// per tunnel type in use, among hosts of the same address family (an IPv4 endpoint cannot reach an
+    /// IPv6 one); IPv6 peers get Neutron's hashed names. Hosts that share this host's address are skipped.
     /// </summary>
     public static IReadOnlyList<PortSpec> TunnelMesh(NetworkSnapshot state, HostInfo host)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(host);
         var types = state.Networks.Select(n => n.TunnelType).Distinct().Order().ToList();
-        if (types.Count == 0 || host.TunnelIp.AddressFamily != AddressFamily.InterNetwork)
+        if (types.Count == 0 || host.TunnelIp.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
         {
             return [];
         }
@@ -70,7 +70,7 @@ public static class HostPlumbingBuilder
         foreach (var other in state.Hosts)
         {
             if (other.Id == host.Id
-                || other.TunnelIp.AddressFamily != AddressFamily.InterNetwork
+                || other.TunnelIp.AddressFamily != host.TunnelIp.AddressFamily
                 || other.TunnelIp.Equals(host.TunnelIp))
             {
                 continue;
@@ -81,7 +81,7 @@ public static class HostPlumbingBuilder
                 var name = TunnelPortName.Format(type, other.TunnelIp);
                 byName.TryAdd(name, new PortSpec(
                     name,
-                    type == TunnelType.Vxlan ? "vxlan" : "gre",
+                    type switch { TunnelType.Vxlan => "vxlan", TunnelType.Gre => "gre", _ => "geneve" },
                     ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
                     {
                         ["key"] = "flow",
@@ -155,7 +155,7 @@ public static class HostPlumbingBuilder
                 && networks.TryGetValue(port.NetworkId, out var net)
                 && vlans.TryGetValue(port.NetworkId, out var vlan))
             {
-                byPort[vif.PortName] = new PortBinding(vif.PortName, port.Id, vlan, NetworkMtu.For(net.TunnelType, settings.UnderlayMtu));
+                byPort[vif.PortName] = new PortBinding(vif.PortName, port.Id, vlan, NetworkMtu.For(net.TunnelType, settings.UnderlayMtu, host.TunnelIp.AddressFamily == AddressFamily.InterNetworkV6));
             }
             else
             {

@@ -91,16 +91,25 @@ public sealed class HostPlumbingBuilderTests
     }
 
     [Test]
-    public void TunnelMesh_SkipsHostsSharingThisAddressOrWithoutIPv4()
+    public void TunnelMesh_SkipsHostsSharingThisAddress_AndPairsOnlyTheSameAddressFamily()
     {
         var s = Topology.TwoHosts();
         s = s with
         {
             Hosts = s.Hosts
                 .Add(new HostInfo("dup", "dup", null, IPAddress.Parse("10.0.0.1"), "sys-dup"))
-                .Add(new HostInfo("v6", "v6", null, IPAddress.Parse("fd00::9"), "sys-v6")),
+                .Add(new HostInfo("v6", "v6", null, IPAddress.Parse("fd00:77::2"), "sys-v6"))
+                .Add(new HostInfo("v6b", "v6b", null, IPAddress.Parse("fd00:77::1"), "sys-v6b")),
         };
-        Assert.That(HostPlumbingBuilder.TunnelMesh(s, H(s, "h1")).Select(t => t.Name), Is.EqualTo(new[] { "vxlan-0a000002" }));
+        var v6 = HostPlumbingBuilder.TunnelMesh(s, H(s, "v6"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(HostPlumbingBuilder.TunnelMesh(s, H(s, "h1")).Select(t => t.Name), Is.EqualTo(new[] { "vxlan-0a000002" }));
+            Assert.That(v6.Select(t => t.Name), Is.EqualTo(new[] { "vxlan-nye7dcp4n" }), "Neutron's hashed name for fd00:77::1");
+            Assert.That(v6.Single().Options["remote_ip"], Is.EqualTo("fd00:77::1"));
+            Assert.That(v6.Single().Options["local_ip"], Is.EqualTo("fd00:77::2"));
+        }
     }
 
     [Test]
