@@ -94,7 +94,7 @@ public sealed class TunnelPortEndpointsTests
             HttpStatusCode.BadRequest,
             field: "remoteHostId");
         await Problem.AssertAsync(
-            await PostRawAsync($"{{\"hostId\":\"{h1.Id}\",\"portName\":\"t\",\"remoteHostId\":\"{h2.Id}\",\"tunnelType\":\"geneve\"}}"),
+            await PostRawAsync($"{{\"hostId\":\"{h1.Id}\",\"portName\":\"t\",\"remoteHostId\":\"{h2.Id}\",\"tunnelType\":\"stt\"}}"),
             HttpStatusCode.BadRequest,
             field: "tunnelType");
         await Problem.AssertAsync(

@@ -70,18 +70,41 @@ internal sealed class Underlay : IAsyncDisposable
     }
 
     /// <summary>
-    /// Pings every other host's underlay address from every host until it answers. The userspace datapath
-    /// resolves a tunnel's remote endpoint on first use and drops that packet; this warms the cache.
+    /// Pings every other host's underlay address from every host until it answers, then gives each host's
+    /// OVS the peers' underlay MACs (<c>ovs-appctl tnl/neigh/set</c>). The userspace datapath resolves a
+    /// tunnel's remote endpoint on first use and drops the packet that triggered it; the kernel's ping does
+    /// not reliably fill OVS's own neighbour cache, and with the ARP responder the first packet that
+    /// crosses a tunnel is often a test's first counted ping.
     /// </summary>
-    public Task WarmUpAsync(TimeSpan? timeout = null)
-        => Task.WhenAll(
+    public async Task WarmUpAsync(TimeSpan? timeout = null)
+    {
+        await Task.WhenAll(
             from a in Hosts
             from b in Hosts
             where a != b
             select Poll.UntilAsync(
                 async () => (await a.ExecAsync(["ping", "-c", "1", "-W", "1", IpOf(b)], check: false).ConfigureAwait(false)).Succeeded,
                 timeout ?? TimeSpan.FromSeconds(10),
-                $"underlay ping {a.Namespace} -> {IpOf(b)}"));
+                $"underlay ping {a.Namespace} -> {IpOf(b)}")).ConfigureAwait(false);
+        var macs = new Dictionary<OvsHypervisor, string>();
+        foreach (var h in Hosts)
+        {
+            var link = await Sh.RunAsync("ip", "-n", h.Namespace, "-o", "link", "show", OvsHypervisor.BrPhy).ConfigureAwait(false);
+            var m = System.Text.RegularExpressions.Regex.Match(link.Stdout, "link/ether ([0-9a-f:]{17})");
+            if (m.Success)
+            {
+                macs[h] = m.Groups[1].Value;
+            }
+        }
+
+        foreach (var a in Hosts)
+        {
+            foreach (var b in Hosts.Where(b => b != a && macs.ContainsKey(b)))
+            {
+                await Sh.RunAsync(["ovs-appctl", "tnl/neigh/set", OvsHypervisor.BrPhy, IpOf(b), macs[b]], env: a.Environment, check: false).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Connects one more host to the fabric (a host joining a running deployment).</summary>
     public async Task AddHostAsync(OvsHypervisor host)
