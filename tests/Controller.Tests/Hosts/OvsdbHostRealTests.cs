@@ -35,7 +35,7 @@ public sealed class OvsdbHostRealTests
         Assert.That(bound, Is.Not.Null);
 
         // The operator's whole set-up of the host.
-        await ovs.VsctlAsync("set", "open", ".", "external_ids:system-id=sys-" + tag, "external_ids:ofc-encap-ip=127.0.0.1", "external_ids:hostname=h" + tag);
+        await ovs.VsctlAsync("set", "open", ".", "external_ids:system-id=sys-" + tag, "external_ids:ofc-encap-ip=192.0.2.1", "external_ids:hostname=h" + tag);
         await ovs.VsctlAsync("--no-wait", "set-manager", $"tcp:127.0.0.1:{bound!.Port}");
 
         // Auto-registered, bridges created, br-tun's datapath id learned, br-tun programmed over OpenFlow.
@@ -54,9 +54,9 @@ public sealed class OvsdbHostRealTests
         // A network and a second host declared over REST: a tunnel port appears.
         var tenant = await Post(ctl, "/api/v1/tenants", new { name = "t" + tag });
         await Post(ctl, "/api/v1/networks", new { tenantId = tenant.GetProperty("id").GetString(), name = "n" + tag, tunnelType = "vxlan" });
-        await Post(ctl, "/api/v1/hosts", new { name = "peer" + tag, datapathId = "00000000000000aa", tunnelIp = "127.0.0.2" });
-        await PollAsync(async () => (await ovs.VsctlAsync("list-ports", brTun)).Contains("vxlan-7f000002", StringComparison.Ordinal) ? "ok" : null, "tunnel port to the REST host");
-        Assert.That(await ovs.VsctlAsync("get", "Interface", "vxlan-7f000002", "options:remote_ip"), Is.EqualTo("\"127.0.0.2\""));
+        await Post(ctl, "/api/v1/hosts", new { name = "peer" + tag, datapathId = "00000000000000aa", tunnelIp = "192.0.2.2" });
+        await PollAsync(async () => (await ovs.VsctlAsync("list-ports", brTun)).Contains("vxlan-c0000202", StringComparison.Ordinal) ? "ok" : null, "tunnel port to the REST host");
+        Assert.That(await ovs.VsctlAsync("get", "Interface", "vxlan-c0000202", "options:remote_ip"), Is.EqualTo("\"192.0.2.2\""));
         await PollAsync(async () => (await HostStatus(ctl, host.Id)).InSync ? "ok" : null, "in sync after the mesh change");
 
         // In sync: a store change that does not concern this host's plumbing, and a bridge the operator
@@ -73,8 +73,8 @@ public sealed class OvsdbHostRealTests
         }
 
         // A tunnel port deleted by hand comes back.
-        await ovs.VsctlAsync("del-port", brTun, "vxlan-7f000002");
-        await PollAsync(async () => (await ovs.VsctlAsync("list-ports", brTun)).Contains("vxlan-7f000002", StringComparison.Ordinal) ? "ok" : null, "tunnel port recreated");
+        await ovs.VsctlAsync("del-port", brTun, "vxlan-c0000202");
+        await PollAsync(async () => (await ovs.VsctlAsync("list-ports", brTun)).Contains("vxlan-c0000202", StringComparison.Ordinal) ? "ok" : null, "tunnel port recreated");
         Assert.That(await ovs.VsctlAsync("list-br"), Does.Contain("oh" + tag));
 
         var view = await ctl.Client.GetFromJsonAsync<JsonElement>($"/api/v1/hosts/{host.Id}/ovsdb", Json);
