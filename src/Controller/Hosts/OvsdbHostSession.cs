@@ -328,6 +328,16 @@ internal sealed partial class OvsdbHostSession
         }
 
         var host = _inventory.FindBySystemId(systemId);
+        if (host is null && Status.HostId is { } deleted && Status.SystemId == systemId)
+        {
+            // This connection already served the host and the operator deleted it since (typically a
+            // decommissioned host whose TCP session is not yet known to be dead). Re-registering from this
+            // session's replica would resurrect it under a new id at once; only a new connection may.
+            _manager.Release(this, deleted);
+            Unidentified(systemId, $"host {deleted} (system-id {systemId}) was deleted; this connection will not re-register it (reconnect to register again)");
+            return (null, false);
+        }
+
         if (host is null)
         {
             if (!_options.AutoRegister || observed.EncapIp is null)

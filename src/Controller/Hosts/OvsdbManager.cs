@@ -96,6 +96,10 @@ internal sealed partial class OvsdbManager : BackgroundService
         return ReferenceEquals(_byHost.GetValueOrDefault(hostId), session) || Claim(session, hostId, out holder);
     }
 
+    /// <summary>Gives up <paramref name="session"/>'s claim on a host that no longer exists.</summary>
+    internal void Release(OvsdbHostSession session, string hostId) =>
+        _byHost.TryRemove(new KeyValuePair<string, OvsdbHostSession>(hostId, session));
+
     internal string? ConnectedHostWithTunnelIp(IPAddress ip, NetworkSnapshot state, OvsdbHostSession asking)
     {
         foreach (var (hostId, session) in _byHost)

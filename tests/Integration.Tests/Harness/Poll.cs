@@ -5,7 +5,11 @@ internal static class Poll
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(50);
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null)
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null)
+        => UntilAsync(condition, timeout, () => what, interval);
+
+    /// <summary>As above; <paramref name="describe"/> is evaluated at the deadline, so it can report the last state seen.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -17,7 +21,7 @@ internal static class Poll
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for {describe()}");
             }
 
             await Task.Delay(interval ?? DefaultInterval).ConfigureAwait(false);

@@ -148,7 +148,7 @@ internal sealed class ZeroTouchBed : IAsyncDisposable
                     return expected.All(numbers.ContainsKey) && numbers.ContainsKey(OvsHypervisor.PatchInt);
                 },
                 timeout ?? Converge,
-                $"tunnel mesh on {host.Namespace}: want {string.Join(' ', expected.Order())}, have {string.Join(' ', last.Order())}",
+                () => $"tunnel mesh on {host.Namespace}: want {string.Join(' ', expected.Order())}, have {string.Join(' ', last.Order())}",
                 TimeSpan.FromMilliseconds(100));
         }));
     }
