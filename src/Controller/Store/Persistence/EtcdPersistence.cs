@@ -96,6 +96,7 @@ internal sealed partial class EtcdPersistence : IStorePersistence
     public static EtcdPersistence Connect(EtcdStoreOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        EnsureThreads();
         var p = new EtcdPersistence(options, logger);
         var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(options.ConnectTimeoutMs);
         while (true)
@@ -120,14 +121,24 @@ internal sealed partial class EtcdPersistence : IStorePersistence
 
     public StoreState Load() => LoadAt(out _);
 
+    /// <summary>
+    /// The store's API is synchronous, so a write blocks its thread-pool thread on the etcd call while other
+    /// writers block on the store's lock; the gRPC response is read by the thread pool too. Without spare threads
+    /// up front, a burst of concurrent writes starves the pool until the pool's slow thread injection catches up
+    /// and the calls hit their deadline. (An async store API would remove the need.)
+    /// </summary>
+    private static void EnsureThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < 128)
+        {
+            ThreadPool.SetMinThreads(128, Math.Max(io, 16));
+        }
+    }
+
     public CommitOutcome Commit(long basisRevision, IReadOnlyList<StoreMutation> mutations)
     {
-        if (!_quorumOk)
-        {
-            throw new StoreUnavailableException(
-                "etcd has no quorum or cannot be reached (the last probe failed); nothing was written. Reads answer from this controller's last state and may be stale.");
-        }
-
+        // Always tried, even while the probe says stale: quorum may be back already, and the deadline bounds the wait.
         var txn = new TxnRequest();
         txn.Compare.Add(new Compare
         {
@@ -364,7 +375,7 @@ internal sealed partial class EtcdPersistence : IStorePersistence
             {
                 var head = await _kv[index].RangeAsync(
                     new RangeRequest { Key = _headKey },
-                    deadline: DateTime.UtcNow + TimeSpan.FromMilliseconds(Math.Min(_options.RequestTimeoutMs, 1500)),
+                    deadline: DateTime.UtcNow + RequestTimeout,
                     cancellationToken: ct).ConfigureAwait(false);
                 SetQuorum(true);
                 var headRevision = head.Kvs.Count > 0 ? head.Kvs[0].ModRevision : 0;
