@@ -4,23 +4,26 @@
 # different members racing on the same network. Everything runs on 127.0.0.1 with free ports; every
 # process started here (etcd members, controllers) is stopped by its PID on exit, and the temp dir removed.
 #
-#   scripts/bench-store.sh [--writes N] [--concurrency C]     (defaults 1000 and 8; about a minute)
+#   scripts/bench-store.sh [--writes N] [--concurrency C] [--only litedb|etcd]   (defaults 1000, 8, both; about a minute)
+#   STORE_BENCH_CONTROLLER=<other build>/ofcontroller.dll scripts/bench-store.sh --only litedb   (compare builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 writes=1000
 concurrency=8
+only=all
 while [ $# -gt 0 ]; do
   case "$1" in
     --writes) writes=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 command -v etcd >/dev/null || { echo "etcd is not installed (apt-get install etcd-server)" >&2; exit 1; }
 
-dotnet build src/Controller/Controller.csproj -c Release -nologo -v q -clp:ErrorsOnly >&2
-dotnet build bench/StoreBench/StoreBench.csproj -c Release -nologo -v q -clp:ErrorsOnly >&2
-CTL=src/Controller/bin/Release/net10.0/ofcontroller.dll
+dotnet build src/Controller/Controller.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+dotnet build bench/StoreBench/StoreBench.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+CTL=${STORE_BENCH_CONTROLLER:-src/Controller/bin/Release/net10.0/ofcontroller.dll}  # another build to compare with
 BENCH=bench/StoreBench/bin/Release/net10.0/storebench.dll
 
 tmp=$(mktemp -d /tmp/bench-store.XXXXXX)
@@ -64,9 +67,12 @@ stop_last() { local p=${pids[-1]}; kill -TERM "$p"; wait "$p" 2>/dev/null || tru
 
 echo "| store | controllers | writes | in flight | p50 ms | p99 ms | max ms | writes/s |"
 echo "|---|---|---|---|---|---|---|---|"
-start_ctl "${ports[6]}" --Store:Backend=litedb --Store:Path="$tmp/lite.db"
-dotnet "$BENCH" --label "LiteDB (file)" --url "http://127.0.0.1:${ports[6]}" --writes "$writes" --concurrency "$concurrency"
-stop_last
+if [ "$only" != etcd ]; then
+  start_ctl "${ports[6]}" --Store:Backend=litedb --Store:Path="$tmp/lite.db"
+  dotnet "$BENCH" --label "LiteDB (file)" --url "http://127.0.0.1:${ports[6]}" --writes "$writes" --concurrency "$concurrency"
+  stop_last
+fi
+[ "$only" = litedb ] && exit 0
 
 start_ctl "${ports[6]}" --Store:Backend=etcd --Store:Etcd:Endpoints="$(ep 0),$(ep 1),$(ep 2)" --Store:Etcd:Prefix=/bench1
 dotnet "$BENCH" --label "etcd, 3 members" --url "http://127.0.0.1:${ports[6]}" --writes "$writes" --concurrency "$concurrency"
