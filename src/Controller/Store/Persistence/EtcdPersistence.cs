@@ -47,6 +47,7 @@ internal sealed partial class EtcdPersistence : IStorePersistence
     private Task? _probeTask;
     private int _active;
     private long _lastLoadHeader;
+    private long _quorumLostAt;
     private volatile bool _quorumOk = true;
     private volatile bool _watchOk;
     private bool _reportedStale;
@@ -138,7 +139,16 @@ internal sealed partial class EtcdPersistence : IStorePersistence
 
     public CommitOutcome Commit(long basisRevision, IReadOnlyList<StoreMutation> mutations)
     {
-        // Always tried, even while the probe says stale: quorum may be back already, and the deadline bounds the wait.
+        // Tried even while the last probe failed (one slow probe on a loaded machine is no outage), but once the
+        // probes have failed for longer than a request's deadline, refuse at once instead of holding the write
+        // lock for a whole deadline per queued write.
+        if (!_quorumOk && Environment.TickCount64 - Volatile.Read(ref _quorumLostAt) > _options.RequestTimeoutMs)
+        {
+            throw new StoreUnavailableException(
+                "etcd has no quorum or cannot be reached (every probe for the last " + _options.RequestTimeoutMs.ToString(CultureInfo.InvariantCulture) +
+                " ms failed); nothing was written. Reads answer from this controller's last state and may be stale.");
+        }
+
         var txn = new TxnRequest();
         txn.Compare.Add(new Compare
         {
@@ -427,7 +437,12 @@ internal sealed partial class EtcdPersistence : IStorePersistence
     /// </summary>
     private void Failed(int index, RpcException ex)
     {
-        EtcdLog.RequestFailed(_logger, _endpoints[index].ToString(), ex.StatusCode, ex.Status.Detail);
+        // Logged once per outage (the probe keeps failing every interval until it ends).
+        if (_quorumOk)
+        {
+            EtcdLog.RequestFailed(_logger, _endpoints[index].ToString(), ex.StatusCode, ex.Status.Detail);
+        }
+
         SetQuorum(false);
         if (_endpoints.Length > 1 && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
@@ -437,6 +452,11 @@ internal sealed partial class EtcdPersistence : IStorePersistence
 
     private void SetQuorum(bool ok)
     {
+        if (!ok && _quorumOk)
+        {
+            Volatile.Write(ref _quorumLostAt, Environment.TickCount64);
+        }
+
         _quorumOk = ok;
         ReportStaleness();
     }
