@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Controller.Store;
 using Controller.Tests.Api;
 using Controller.Tests.Reconcile;
 using Tests.Shared;
@@ -125,7 +126,7 @@ public sealed class EtcdControllerClusterTests
         }
 
         // And what etcd holds is exactly that: a third store reading afresh agrees.
-        using var fresh = Controller.Store.TenantStore.OpenEtcd(new Controller.Store.EtcdStoreOptions { Endpoints = _etcd.ClientEndpoint(2), Prefix = prefix });
+        using var fresh = TenantStore.OpenEtcd(new EtcdStoreOptions { Endpoints = _etcd.ClientEndpoint(2), Prefix = prefix });
         Assert.That(fresh.ListPorts().Select(p => p.Port.Id), Is.EquivalentTo(createdIds));
         Assert.That(fresh.ListNetworks(), Has.Count.EqualTo(11));
         Assert.That(fresh.ListNetworks().Select(n => n.Network.SegmentId), Is.Unique);
@@ -211,6 +212,69 @@ public sealed class EtcdControllerClusterTests
             using var read = await c.Client.GetAsync("/api/v1/ports");
             Assert.That(read.Headers.Contains("X-Store-Stale"), Is.False);
         }
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_store_cut_off_while_etcd_compacts_its_missed_revisions_reloads_and_converges()
+    {
+        var prefix = "/compact/" + Guid.NewGuid().ToString("N");
+        EtcdStoreOptions On(int member) => new() { Endpoints = _etcd.ClientEndpoint(member), Prefix = prefix, ProbeIntervalMs = 200, RequestTimeoutMs = 2000 };
+        using var a = TenantStore.OpenEtcd(On(0));
+        using var b = TenantStore.OpenEtcd(On(2));
+        var t = a.CreateTenant("acme").Id;
+        var n = a.CreateNetwork(new NewNetwork(t, "web", Apps.Model.TunnelType.Vxlan)).Network.Id;
+        var h = a.CreateHost(new NewHost("hv1", 1, IPAddress.Parse("192.0.2.1"))).Id;
+        await Poll.UntilAsync(() => b.FindHost(h) is not null, "b sees the host");
+
+        _etcd.Kill(2);
+        await Poll.UntilAsync(() => b.IsStale, "b notices it is cut off");
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            // Two of three members keep quorum; a write may meet the election if the killed member led.
+            await Poll.UntilAsync(
+                () =>
+                {
+                    try
+                    {
+                        created.Add(a.CreatePort(new NewPort(n, h, 0x02_00_00_00_01_00UL + (ulong)i)).Port.Id);
+                        return true;
+                    }
+                    catch (StoreUnavailableException)
+                    {
+                        return false;
+                    }
+                },
+                "a writes with two members",
+                15_000);
+        }
+
+        // etcd forgets the revisions b has not seen: b's watch cannot resume and must reload.
+        Assert.That(await EtcdctlAsync(_etcd.ClientEndpoint(0), "compact", a.Revision.ToString(CultureInfo.InvariantCulture)), Does.Contain("compacted revision"));
+        _etcd.Restart(2);
+        await _etcd.WaitHealthyAsync(2, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => b.ListPorts().Count == 5 && !b.IsStale, "b converges after the reload", 20_000);
+        Assert.That(b.ListPorts(), Is.EquivalentTo(a.ListPorts()));
+        Assert.That(b.Revision, Is.EqualTo(a.Revision));
+        Assert.That(b.Current.Ports.Select(p => p.Id), Is.EquivalentTo(created), "the reload published a snapshot");
+    }
+
+    private static async Task<string> EtcdctlAsync(string endpoint, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("etcdctl") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["ETCDCTL_API"] = "3";
+        psi.ArgumentList.Add("--endpoints=" + endpoint);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return await stdout + await stderr;
     }
 
     private async Task<ControllerTestHost> StartControllerAsync(string prefix, params int[] members) =>
