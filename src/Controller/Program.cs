@@ -70,7 +70,7 @@ public static class ControllerHost
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));
 
         builder.Services.AddSingleton(sp => TenantStore.Open(
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value.Path,
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             sp.GetRequiredService<ILogger<TenantStore>>()));
         builder.Services.AddSingleton<ControllerMetrics>();
 
@@ -97,7 +97,7 @@ public static class ControllerHost
         var snapshot = store.Current;
         ControllerLog.StoreOpened(
             log,
-            app.Services.GetRequiredService<IOptions<StoreOptions>>().Value.Path,
+            store.Backend + " " + store.Location,
             snapshot.Networks.Length,
             snapshot.Hosts.Length,
             snapshot.Ports.Length);
@@ -112,6 +112,7 @@ public static class ControllerHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BearerTokenMiddleware>();
+        app.UseStoreStaleMarker();
 
         app.MapGet("/healthz", (TenantStore s) => TypedResults.Ok(new HealthResponse("ok", s.Current.Version)))
             .WithName("Health");
@@ -120,6 +121,7 @@ public static class ControllerHost
             .ExcludeFromDescription();
         app.MapOpenApi();
         app.MapControllerApi();
+        app.MapStoreStatus();
         app.MapWebUi();
         return app;
     }

@@ -7,7 +7,8 @@ namespace Controller.Api;
 
 /// <summary>
 /// Turns the store's exceptions and the framework's bad-request failures into RFC 7807 problem details:
-/// validation and unknown references 400 (with field-level <c>errors</c>), unknown id 404, conflicts 409.
+/// validation and unknown references 400 (with field-level <c>errors</c>), unknown id 404, conflicts 409,
+/// store unavailable (etcd without quorum) 503.
 /// Bad JSON and wrong JSON types reach here because <c>RouteHandlerOptions.ThrowOnBadRequest</c> is on;
 /// without it the framework answers them with an empty 400.
 /// </summary>
@@ -30,6 +31,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
                 Detail = nf.Message,
             },
             StoreConflictException c => Conflict(c),
+            StoreUnavailableException u => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The store cannot take writes now.",
+                Detail = u.Message,
+                Extensions = { ["ambiguous"] = u.Ambiguous },
+            },
             BadHttpRequestException b => BadRequest(b, httpContext.Request),
             _ => null,
         };

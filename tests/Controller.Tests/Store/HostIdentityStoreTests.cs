@@ -5,24 +5,24 @@ using LiteDB;
 namespace Controller.Tests.Store;
 
 /// <summary>Hosts managed over OVSDB: a system id, a datapath id learned later, auto-registration.</summary>
-[TestFixture]
-public sealed class HostIdentityStoreTests
+[TestFixtureSource(typeof(StoreBackend), nameof(StoreBackend.Names))]
+public sealed class HostIdentityStoreTests(string backend)
 {
-    private MemoryStream _stream = null!;
+    private StoreBackend _backend = null!;
     private TenantStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _stream = new MemoryStream();
-        _store = TenantStore.Open(_stream);
+        _backend = new StoreBackend(backend);
+        _store = _backend.Open();
     }
 
     [TearDown]
     public void TearDown()
     {
         _store.Dispose();
-        _stream.Dispose();
+        _backend.Dispose();
     }
 
     [Test]

@@ -4,24 +4,24 @@ using Controller.Store;
 
 namespace Controller.Tests.Store;
 
-[TestFixture]
-public sealed class TenantStoreTests
+[TestFixtureSource(typeof(StoreBackend), nameof(StoreBackend.Names))]
+public sealed class TenantStoreTests(string backend)
 {
-    private MemoryStream _stream = null!;
+    private StoreBackend _backend = null!;
     private TenantStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _stream = new MemoryStream();
-        _store = TenantStore.Open(_stream);
+        _backend = new StoreBackend(backend);
+        _store = _backend.Open();
     }
 
     [TearDown]
     public void TearDown()
     {
         _store.Dispose();
-        _stream.Dispose();
+        _backend.Dispose();
     }
 
     private string Tenant(string name = "acme") => _store.CreateTenant(name).Id;
@@ -121,6 +121,11 @@ public sealed class TenantStoreTests
     [Test]
     public void Vlan_pool_is_exhausted_after_4094_networks_on_one_host()
     {
+        if (backend == StoreBackend.Etcd)
+        {
+            Assert.Ignore("8,000 sequential etcd transactions take minutes; the allocation code is the same for both backends");
+        }
+
         var t = Tenant();
         var h = Host(1);
         var other = Host(2);

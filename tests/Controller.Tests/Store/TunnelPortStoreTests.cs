@@ -7,24 +7,24 @@ using Controller.Store;
 namespace Controller.Tests.Store;
 
 /// <summary>Tunnel-port declarations in the store, in its snapshots, and what the br-tun app makes of them.</summary>
-[TestFixture]
-public sealed class TunnelPortStoreTests
+[TestFixtureSource(typeof(StoreBackend), nameof(StoreBackend.Names))]
+public sealed class TunnelPortStoreTests(string backend)
 {
-    private MemoryStream _stream = null!;
+    private StoreBackend _backend = null!;
     private TenantStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _stream = new MemoryStream();
-        _store = TenantStore.Open(_stream);
+        _backend = new StoreBackend(backend);
+        _store = _backend.Open();
     }
 
     [TearDown]
     public void TearDown()
     {
         _store.Dispose();
-        _stream.Dispose();
+        _backend.Dispose();
     }
 
     private string Host(int n) =>
@@ -202,8 +202,7 @@ public sealed class TunnelPortStoreTests
         var h2 = Host(2);
         var t = _store.CreateTunnelPort(new NewTunnelPort(h1, "tun-to-h2", h2, TunnelType.Gre));
         _store.Dispose();
-        _stream.Position = 0;
-        _store = TenantStore.Open(_stream);
+        _store = _backend.Open();
 
         Assert.That(_store.FindTunnelPort(t.Id), Is.EqualTo(t));
         Assert.That(_store.Current.TunnelPorts, Is.EqualTo(new[] { new TunnelPortDeclaration("tun-to-h2", h2, TunnelType.Gre, h1) }));

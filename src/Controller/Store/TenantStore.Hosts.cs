@@ -1,0 +1,189 @@
+using System.Net;
+using Apps.Model;
+using static Controller.Store.StoreValidation;
+
+namespace Controller.Store;
+
+/// <summary>Hosts: name, datapath id, system id and tunnel IP each unique.</summary>
+public sealed partial class TenantStore
+{
+    public IReadOnlyList<HostInfo> ListHosts() => [.. _state.Hosts.Values.Select(ToInfo)];
+
+    public HostInfo? FindHost(string id) => _state.Hosts.TryGetValue(id, out var d) ? ToInfo(d) : null;
+
+    public HostInfo? FindHostByDatapathId(ulong datapathId)
+    {
+        var key = unchecked((long)datapathId);
+        return _state.Hosts.Values.FirstOrDefault(x => x.DatapathId == key) is { } d ? ToInfo(d) : null;
+    }
+
+    /// <summary>The host whose <c>Open_vSwitch.external_ids:system-id</c> is <paramref name="systemId"/>, if any.</summary>
+    public HostInfo? FindHostBySystemId(string systemId)
+    {
+        ArgumentNullException.ThrowIfNull(systemId);
+        return _state.Hosts.Values.FirstOrDefault(x => x.SystemId == systemId) is { } d ? ToInfo(d) : null;
+    }
+
+    /// <summary>
+    /// Creates a host. Name, datapath id, system id and tunnel IPv4 are each unique; at least one of datapath
+    /// id and system id is required (a host managed over OVSDB has its datapath id learned later).
+    /// </summary>
+    public HostInfo CreateHost(NewHost spec) => Write(tx =>
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var errors = new Dictionary<string, string[]>();
+        var name = TryName("name", spec.Name, errors);
+        TryTunnelIp(spec.TunnelIp, errors);
+        var systemId = spec.SystemId is null ? null : TrySystemId(spec.SystemId, errors);
+        if (spec.DatapathId is null && spec.SystemId is null)
+        {
+            errors["datapathId"] = ["datapathId is required unless systemId is given."];
+        }
+
+        ThrowIfAny(errors);
+        var doc = new HostDocument
+        {
+            Id = NewId(),
+            Name = name,
+            DatapathId = spec.DatapathId is { } dpid ? unchecked((long)dpid) : null,
+            TunnelIp = spec.TunnelIp.ToString(),
+            SystemId = systemId,
+        };
+        CheckHostUnique(tx.State, doc);
+        tx.Put(StoreCollection.Hosts, doc.Id, doc);
+        return ToInfo(doc);
+    });
+
+    /// <summary>Changes a host's name, datapath id or tunnel IP (e.g. to fix a wrong underlay address).</summary>
+    public HostInfo UpdateHost(string id, HostPatch patch) => Write(tx =>
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var doc = tx.State.Hosts.TryGetValue(id, out var d) ? StoreState.Copy(d) : throw new EntityNotFoundException("host", id);
+        var errors = new Dictionary<string, string[]>();
+        var name = patch.Name is null ? doc.Name : TryName("name", patch.Name, errors);
+        if (patch.TunnelIp is not null)
+        {
+            TryTunnelIp(patch.TunnelIp, errors);
+        }
+
+        var systemId = patch.SystemId is null ? doc.SystemId : TrySystemId(patch.SystemId, errors);
+        ThrowIfAny(errors);
+        doc.Name = name;
+        doc.SystemId = systemId;
+        if (patch.DatapathId is { } dpid)
+        {
+            doc.DatapathId = unchecked((long)dpid);
+        }
+
+        if (patch.TunnelIp is not null)
+        {
+            doc.TunnelIp = patch.TunnelIp.ToString();
+        }
+
+        CheckHostUnique(tx.State, doc);
+        tx.Put(StoreCollection.Hosts, id, doc);
+        return ToInfo(doc);
+    });
+
+    /// <summary>
+    /// Auto-registration of a host that connected over OVSDB: creates it with system id
+    /// <paramref name="systemId"/>, tunnel IP <paramref name="encapIp"/> and no datapath id (learned later).
+    /// Its name is <paramref name="hostname"/> (the system id when blank), suffixed <c>-2</c>, <c>-3</c>, ...
+    /// when another host has it. A system id or tunnel IP that another host holds is a conflict, as for
+    /// <see cref="CreateHost"/>.
+    /// </summary>
+    public HostInfo RegisterHost(string systemId, string? hostname, IPAddress encapIp) => Write(tx =>
+    {
+        var errors = new Dictionary<string, string[]>();
+        var sid = TrySystemId(systemId, errors);
+        TryTunnelIp(encapIp, errors);
+        ThrowIfAny(errors);
+        var doc = new HostDocument
+        {
+            Id = NewId(),
+            Name = StoreAllocation.FreeHostName(tx.State, string.IsNullOrWhiteSpace(hostname) ? sid : hostname.Trim()),
+            TunnelIp = encapIp.ToString(),
+            SystemId = sid,
+        };
+        CheckHostUnique(tx.State, doc);
+        tx.Put(StoreCollection.Hosts, doc.Id, doc);
+        return ToInfo(doc);
+    });
+
+    /// <summary>
+    /// Records the datapath id learned for a host managed over OVSDB (its br-tun's <c>datapath_id</c>).
+    /// Nothing is written or published when the host already has it; another host holding it is a conflict.
+    /// </summary>
+    public HostInfo SetLearnedDatapathId(string hostId, ulong datapathId) => Write(tx =>
+    {
+        var current = tx.State.Hosts.TryGetValue(hostId, out var d) ? d : throw new EntityNotFoundException("host", hostId);
+        if (current.DatapathId is { } have && unchecked((ulong)have) == datapathId)
+        {
+            return ToInfo(current);
+        }
+
+        var doc = StoreState.Copy(current);
+        doc.DatapathId = unchecked((long)datapathId);
+        CheckHostUnique(tx.State, doc);
+        tx.Put(StoreCollection.Hosts, hostId, doc);
+        return ToInfo(doc);
+    });
+
+    /// <summary>
+    /// Deletes a host; refused with <see cref="DeleteRefusedException"/> while it has ports or is either end of
+    /// a tunnel-port declaration.
+    /// </summary>
+    public void DeleteHost(string id) => Write(tx =>
+    {
+        var s = tx.State;
+        if (!s.Hosts.ContainsKey(id))
+        {
+            throw new EntityNotFoundException("host", id);
+        }
+
+        var count = s.Ports.Values.Count(x => x.HostId == id);
+        if (count > 0)
+        {
+            throw new DeleteRefusedException($"Host '{id}' still has {count} port(s); delete them first.");
+        }
+
+        var tunnels = s.TunnelPorts.Values.Count(x => x.HostId == id || x.RemoteHostId == id);
+        if (tunnels > 0)
+        {
+            throw new DeleteRefusedException(
+                $"Host '{id}' is an end of {tunnels} tunnel-port declaration(s); delete them first.");
+        }
+
+        tx.Delete(StoreCollection.Hosts, id);
+        if (s.VlanPools.ContainsKey(id))
+        {
+            tx.Delete(StoreCollection.VlanPools, id);
+        }
+
+        return 0;
+    });
+
+    private static void CheckHostUnique(StoreState state, HostDocument doc)
+    {
+        var others = state.Hosts.Values.Where(x => x.Id != doc.Id).ToList();
+        if (others.FirstOrDefault(x => x.Name == doc.Name) is { } a)
+        {
+            throw new StoreConflictException($"Host '{a.Id}' already has the name '{doc.Name}'.", "name");
+        }
+
+        if (doc.DatapathId is { } dpid && others.FirstOrDefault(x => x.DatapathId == dpid) is { } b)
+        {
+            throw new StoreConflictException($"Host '{b.Id}' already has datapath id {unchecked((ulong)dpid):x16}.", "datapathId");
+        }
+
+        if (doc.SystemId is { } sid && others.FirstOrDefault(x => x.SystemId == sid) is { } s)
+        {
+            throw new StoreConflictException($"Host '{s.Id}' already has system id '{sid}'.", "systemId");
+        }
+
+        if (others.FirstOrDefault(x => x.TunnelIp == doc.TunnelIp) is { } c)
+        {
+            throw new StoreConflictException($"Host '{c.Id}' already has tunnel IP {doc.TunnelIp}.", "tunnelIp");
+        }
+    }
+}

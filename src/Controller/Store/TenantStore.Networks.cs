@@ -1,0 +1,111 @@
+using static Controller.Store.StoreValidation;
+
+namespace Controller.Store;
+
+/// <summary>Networks: segment ids unique across the deployment, names unique per tenant.</summary>
+public sealed partial class TenantStore
+{
+    public IReadOnlyList<NetworkDetails> ListNetworks(string? tenantId = null) =>
+        [.. _state.Networks.Values.Where(x => tenantId is null || x.TenantId == tenantId).Select(ToDetails)];
+
+    public NetworkDetails? FindNetwork(string id) => _state.Networks.TryGetValue(id, out var d) ? ToDetails(d) : null;
+
+    /// <summary>
+    /// Creates a network. Its segment id is <see cref="NewNetwork.SegmentId"/> when given (1..16777215, unique,
+    /// else 400/409), otherwise the lowest free one. Network names are unique within a tenant.
+    /// </summary>
+    public NetworkDetails CreateNetwork(NewNetwork spec) => Write(tx =>
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var errors = new Dictionary<string, string[]>();
+        var name = TryName("name", spec.Name, errors);
+        if (spec.SegmentId is { } s && (s < 1 || s > MaxSegmentId))
+        {
+            errors["segmentId"] = [$"segmentId must be between 1 and {MaxSegmentId}; got {s}."];
+        }
+
+        if (!Enum.IsDefined(spec.TunnelType))
+        {
+            errors["tunnelType"] = ["tunnelType must be vxlan, gre or geneve."];
+        }
+
+        var cidr = spec.Cidr is null ? null : TryCidr(spec.Cidr, errors);
+        CheckDhcpFields(spec, cidr, errors);
+        ThrowIfAny(errors);
+        var state = tx.State;
+        if (!state.Tenants.ContainsKey(spec.TenantId))
+        {
+            throw new UnknownReferenceException("tenantId", "tenant", spec.TenantId);
+        }
+
+        var tenantAndName = spec.TenantId + "/" + name;
+        if (state.Networks.Values.Any(x => x.TenantAndName == tenantAndName))
+        {
+            throw new StoreConflictException($"Tenant '{spec.TenantId}' already has a network named '{name}'.", "name");
+        }
+
+        uint segment;
+        if (spec.SegmentId is { } wanted)
+        {
+            if (state.Networks.Values.FirstOrDefault(x => (uint)x.SegmentId == wanted) is { } other)
+            {
+                throw new StoreConflictException($"Segment id {wanted} is already used by network '{other.Id}'.", "segmentId");
+            }
+
+            segment = wanted;
+        }
+        else
+        {
+            segment = StoreAllocation.LowestFreeSegment(state);
+        }
+
+        var doc = new NetworkDocument
+        {
+            Id = NewId(),
+            TenantId = spec.TenantId,
+            Name = name,
+            TunnelType = spec.TunnelType.ToString(),
+            SegmentId = (int)segment,
+            Cidr = cidr,
+            Gateway = spec.Gateway?.ToString(),
+            DnsServers = spec.DnsServers.IsDefaultOrEmpty ? null : [.. spec.DnsServers.Select(a => a.ToString())],
+            TenantAndName = tenantAndName,
+        };
+        tx.Put(StoreCollection.Networks, doc.Id, doc);
+        return ToDetails(doc);
+    });
+
+    public NetworkDetails RenameNetwork(string id, string name) => Write(tx =>
+    {
+        var doc = tx.State.Networks.TryGetValue(id, out var d) ? StoreState.Copy(d) : throw new EntityNotFoundException("network", id);
+        var n = CheckName("name", name);
+        var tenantAndName = doc.TenantId + "/" + n;
+        if (tx.State.Networks.Values.Any(x => x.TenantAndName == tenantAndName && x.Id != id))
+        {
+            throw new StoreConflictException($"Tenant '{doc.TenantId}' already has a network named '{n}'.", "name");
+        }
+
+        doc.Name = n;
+        doc.TenantAndName = tenantAndName;
+        tx.Put(StoreCollection.Networks, id, doc);
+        return ToDetails(doc);
+    });
+
+    /// <summary>Deletes a network; refused with <see cref="DeleteRefusedException"/> while it has ports.</summary>
+    public void DeleteNetwork(string id) => Write(tx =>
+    {
+        if (!tx.State.Networks.ContainsKey(id))
+        {
+            throw new EntityNotFoundException("network", id);
+        }
+
+        var count = tx.State.Ports.Values.Count(x => x.NetworkId == id);
+        if (count > 0)
+        {
+            throw new DeleteRefusedException($"Network '{id}' still has {count} port(s); delete them first.");
+        }
+
+        tx.Delete(StoreCollection.Networks, id);
+        return 0;
+    });
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using Apps.Model;
+using static Controller.Store.StoreValidation;
+
+namespace Controller.Store;
+
+/// <summary>Ports: MAC and IP unique per network; the first port of a network on a host binds its local VLAN.</summary>
+public sealed partial class TenantStore
+{
+    public IReadOnlyList<PortDetails> ListPorts(string? networkId = null, string? hostId = null)
+    {
+        var s = _state;
+        return [.. s.Ports.Values
+            .Where(d => (networkId is null || d.NetworkId == networkId) && (hostId is null || d.HostId == hostId))
+            .Select(d => new PortDetails(ToInfo(d), VlanOf(s, d)))];
+    }
+
+    public PortDetails? FindPort(string id)
+    {
+        var s = _state;
+        return s.Ports.TryGetValue(id, out var d) ? new PortDetails(ToInfo(d), VlanOf(s, d)) : null;
+    }
+
+    /// <summary>
+    /// Creates a port. The first port of a network on a host allocates that (host, network) its local VLAN,
+    /// the lowest free in 1..4094 (<see cref="VlanPoolExhaustedException"/> when none is left). MACs are
+    /// unique within a network; an IPv4 address, when given, is unique within the network and inside its CIDR.
+    /// </summary>
+    public PortDetails CreatePort(NewPort spec) => Write(tx =>
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var errors = new Dictionary<string, string[]>();
+        var name = TryOptionalName("name", spec.Name, errors);
+        TryMac(spec.Mac, errors);
+        ThrowIfAny(errors);
+        var s = tx.State;
+        var network = s.Networks.TryGetValue(spec.NetworkId, out var n) ? n : throw new UnknownReferenceException("networkId", "network", spec.NetworkId);
+        if (!s.Hosts.ContainsKey(spec.HostId))
+        {
+            throw new UnknownReferenceException("hostId", "host", spec.HostId);
+        }
+
+        CheckPortIp(s, network, spec.Ip, portId: null);
+        var mac = unchecked((long)spec.Mac);
+        var networkAndMac = PortDocument.KeyOf(spec.NetworkId, mac);
+        if (s.Ports.Values.FirstOrDefault(x => x.NetworkAndMac == networkAndMac) is { } clash)
+        {
+            throw new StoreConflictException(
+                $"MAC {MacText(spec.Mac)} is already used by port '{clash.Id}' in network '{spec.NetworkId}'.", "mac");
+        }
+
+        var (binding, _) = StoreAllocation.BindVlan(tx, spec.HostId, spec.NetworkId);
+        Fault("CreatePort:VlanBound");
+        var doc = new PortDocument
+        {
+            Id = NewId(),
+            NetworkId = spec.NetworkId,
+            HostId = spec.HostId,
+            Mac = mac,
+            Ip = spec.Ip?.ToString(),
+            Name = name,
+            NetworkAndMac = networkAndMac,
+        };
+        tx.Put(StoreCollection.Ports, doc.Id, doc);
+        Fault("CreatePort:Inserted");
+        return new PortDetails(ToInfo(doc), (ushort)binding.Vlan);
+    });
+
+    /// <summary>Changes a port's name or IPv4 address.</summary>
+    public PortDetails UpdatePort(string id, PortPatch patch) => Write(tx =>
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var doc = tx.State.Ports.TryGetValue(id, out var d) ? StoreState.Copy(d) : throw new EntityNotFoundException("port", id);
+        var errors = new Dictionary<string, string[]>();
+        var name = patch.Name is null ? doc.Name : TryOptionalName("name", patch.Name, errors);
+        ThrowIfAny(errors);
+        if (patch.Ip is not null)
+        {
+            var network = tx.State.Networks.TryGetValue(doc.NetworkId, out var n) ? n : throw new EntityNotFoundException("network", doc.NetworkId);
+            CheckPortIp(tx.State, network, patch.Ip, id);
+            doc.Ip = patch.Ip.ToString();
+        }
+
+        doc.Name = name;
+        tx.Put(StoreCollection.Ports, id, doc);
+        return new PortDetails(ToInfo(doc), VlanOf(tx.State, doc));
+    });
+
+    /// <summary>Deletes a port; the last port of a network on a host frees that host's local VLAN for it.</summary>
+    public void DeletePort(string id) => Write(tx =>
+    {
+        var deleted = tx.State.Ports.TryGetValue(id, out var d) ? d : throw new EntityNotFoundException("port", id);
+        tx.Delete(StoreCollection.Ports, id);
+        if (!tx.State.Ports.Values.Any(x => x.HostId == deleted.HostId && x.NetworkId == deleted.NetworkId))
+        {
+            StoreAllocation.UnbindVlan(tx, deleted.HostId, deleted.NetworkId);
+        }
+
+        Fault("DeletePort:Deleted");
+        return 0;
+    });
+
+    // ---------------------------------------------------------------- local VLANs
+
+    public IReadOnlyList<LocalVlan> ListLocalVlans() => [.. _state.LocalVlans.Values.Select(ToInfo)];
+
+    /// <summary>The local VLAN of (host, network), or null when the host has no port of that network.</summary>
+    public ushort? FindLocalVlan(string hostId, string networkId) =>
+        _state.LocalVlans.TryGetValue(LocalVlanDocument.KeyOf(hostId, networkId), out var v) ? (ushort)v.Vlan : null;
+
+    internal static string MacText(ulong mac) =>
+        string.Join(':', Enumerable.Range(0, 6).Select(i => ((byte)(mac >> (8 * (5 - i)))).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static ushort VlanOf(StoreState s, PortDocument d) =>
+        s.LocalVlans.TryGetValue(LocalVlanDocument.KeyOf(d.HostId, d.NetworkId), out var v) ? (ushort)v.Vlan : (ushort)0;
+
+    private static void CheckPortIp(StoreState state, NetworkDocument network, IPAddress? ip, string? portId)
+    {
+        if (ip is null)
+        {
+            return;
+        }
+
+        if (ip.AddressFamily != AddressFamily.InterNetwork)
+        {
+            throw new StoreValidationException("ip", $"ip must be an IPv4 address; got {ip}.");
+        }
+
+        if (network.Cidr is not null && !System.Net.IPNetwork.Parse(network.Cidr).Contains(ip))
+        {
+            throw new StoreValidationException("ip", $"ip {ip} is outside the network's prefix {network.Cidr}.");
+        }
+
+        if (network.Cidr is not null && IsNetworkOrBroadcast(System.Net.IPNetwork.Parse(network.Cidr), ip))
+        {
+            throw new StoreValidationException("ip", $"ip {ip} is the network or broadcast address of {network.Cidr}.");
+        }
+
+        var text = ip.ToString();
+        if (state.Ports.Values.FirstOrDefault(x => x.NetworkId == network.Id && x.Ip == text && x.Id != portId) is { } clash)
+        {
+            throw new StoreConflictException($"IP {text} is already used by port '{clash.Id}' in network '{network.Id}'.", "ip");
+        }
+    }
+}
