@@ -21,11 +21,19 @@ internal static class OvsOfctl
 
     public static bool Available => Path.Value is not null;
 
-    /// <summary>Decodes the bytes with ovs-ofctl; Assert.Ignore when ovs-ofctl is not installed.</summary>
+    /// <summary>
+    /// Decodes the bytes with ovs-ofctl; Assert.Ignore when ovs-ofctl is not installed, Assert.Fail
+    /// instead when REQUIRE_REAL_OVS=1 (CI: an oracle test never silently passes).
+    /// </summary>
     public static string OfpPrint(ReadOnlySpan<byte> message)
     {
         if (Path.Value is null)
         {
+            if (Environment.GetEnvironmentVariable("REQUIRE_REAL_OVS") == "1")
+            {
+                Assert.Fail("ovs-ofctl is not installed and REQUIRE_REAL_OVS=1");
+            }
+
             Assert.Ignore("ovs-ofctl is not installed");
         }
 
