@@ -74,6 +74,11 @@ internal sealed partial class ConnectionFlowSwitch : IFlowMonitorSwitch, IBundle
         {
             return new BundleResult(BundleOutcome.Refused, [e.Error]);
         }
+        catch (Exception e) when (e is TimeoutException or NotSupportedException)
+        {
+            // A switch that ignores the unknown experimenter message never answers: no bundles there.
+            return new BundleResult(BundleOutcome.Refused, []);
+        }
 
         // The inner message keeps the add's xid, as ovs-ofctl --bundle does, so an error names both.
         var adds = new List<OfpMessage>(messages.Count);
