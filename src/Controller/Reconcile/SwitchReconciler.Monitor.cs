@@ -19,6 +19,7 @@ public sealed partial class SwitchReconciler
 
     private volatile FlowMonitorState _monitorState = FlowMonitorState.Off;
     private uint _monitorId;
+    private Task? _monitorStart;
     private int _monitorDrift;
     private long _monitorUpdates;
     private long _monitorDriftEvents;
@@ -45,10 +46,14 @@ public sealed partial class SwitchReconciler
 
     private bool MonitorDriftPending => Volatile.Read(ref _monitorDrift) == 1;
 
-    /// <summary>After a run reached in sync: subscribe once, if the switch can and the options allow.</summary>
-    private async Task EnsureMonitorAsync(CancellationToken ct)
+    /// <summary>
+    /// After a run reached in sync: subscribe once, if the switch can and the options allow. The
+    /// request runs beside the loop, so a switch that never answers it (its request times out) delays
+    /// no reconcile; any failure leaves the periodic audit.
+    /// </summary>
+    private void EnsureMonitor()
     {
-        if (_monitorState != FlowMonitorState.Off || !_options.FlowMonitor)
+        if (_monitorState != FlowMonitorState.Off || !_options.FlowMonitor || _monitorStart is not null)
         {
             return;
         }
@@ -59,12 +64,23 @@ public sealed partial class SwitchReconciler
             return;
         }
 
+        _monitorStart = StartMonitorAsync(monitor, _stop.Token);
+    }
+
+    private async Task StartMonitorAsync(IFlowMonitorSwitch monitor, CancellationToken ct)
+    {
         var id = (uint)Interlocked.Increment(ref s_monitorIds);
         try
         {
             await monitor.StartFlowMonitorAsync(id, OnMonitorMessage, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OpenFlowErrorException or NotSupportedException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // Refused (OFPT_ERROR), not answered (timeout), not deliverable, or the switch left: audit only.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             _monitorState = FlowMonitorState.Unsupported;
             Log.MonitorRefused(_logger, _dpid, e.Message);
@@ -83,6 +99,11 @@ public sealed partial class SwitchReconciler
 
     private async Task StopMonitorAsync()
     {
+        if (_monitorStart is { } starting)
+        {
+            await starting.ConfigureAwait(false);
+        }
+
         if (_monitorState != FlowMonitorState.Active || _switch is not IFlowMonitorSwitch monitor)
         {
             return;

@@ -254,9 +254,9 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopMonitorAsync().ConfigureAwait(false);
         _signal.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
+        await StopMonitorAsync().ConfigureAwait(false);
         foreach (var task in new[] { _loop, _auditTimer })
         {
             if (task is null)
@@ -398,7 +398,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             var diffFull = FlowDiff.Compute(ordered, dumped, _scope);
             await ApplyAsync(diffFull, installed, ct, atomic: true).ConfigureAwait(false);
             Finish(diffFull, installed, started, full: true, network.Version);
-            await EnsureMonitorAsync(ct).ConfigureAwait(false);
+            EnsureMonitor();
             return;
         }
 
@@ -410,7 +410,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         var diff = FlowDiff.Compute(ordered, installed.Values, _scope);
         await ApplyAsync(diff, installed, ct, atomic: false).ConfigureAwait(false);
         Finish(diff, installed, started, full: false, network.Version);
-        await EnsureMonitorAsync(ct).ConfigureAwait(false);
+        EnsureMonitor();
     }
 
     private async Task ApplyAsync(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, CancellationToken ct, bool atomic)

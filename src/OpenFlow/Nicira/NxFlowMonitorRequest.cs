@@ -15,7 +15,8 @@ namespace OpenFlow.Nicira;
 /// multipart header(16, type 0xffff) | experimenter(4)=0x4f4e4600 | exp_type(4)=1870 | entries...
 /// </code>
 /// OVS accepts the Nicira vendor form (experimenter 0x2320, NXST type 2, NXM match) only on
-/// OpenFlow 1.0-1.2; on 1.3 the same monitor uses this ONF form with an OXM match and 32-bit
+/// OpenFlow 1.0-1.2 (OVS 3.1 answers it on 1.3 with OFPBRC_BAD_SUBTYPE, checked here); on 1.3 the
+/// same monitor uses this ONF form with an OXM match and 32-bit
 /// out_port (OVS <c>include/openvswitch/ofp-msgs.h</c>, <c>lib/ofp-monitor.c</c>). The reply has
 /// the request's xid; later changes arrive as further replies with xid 0.
 /// </remarks>
