@@ -63,6 +63,23 @@ public sealed class FlowMonitorDriftTests
         };
         var took = new List<double>();
         var expectedRepairs = 0L;
+
+        // The state REST shows (FlowRuntime.Flows), sampled while the repairs run.
+        var states = new List<string>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                var state = bed.Controller.Runtime.Flows(dpid)?.State ?? "none";
+                if (states.Count == 0 || states[^1] != state)
+                {
+                    states.Add(state);
+                }
+
+                await Task.Delay(1, CancellationToken.None);
+            }
+        });
         foreach (var (what, command) in steps)
         {
             var started = DateTime.UtcNow;
@@ -73,8 +90,11 @@ public sealed class FlowMonitorDriftTests
             await Poll.UntilAsync(() => reconciler.DriftRepairs - repairsBefore == expectedRepairs && reconciler.State == ReconcilerState.InSync, TimeSpan.FromSeconds(3), $"the {what} repair to be counted");
         }
 
+        await sampling.CancelAsync();
+        await sampler;
         var dump = await host.DumpFlowsAsync();
         var rest = await bed.Controller.FlowsAsync(dpid);
+        await TestContext.Out.WriteLineAsync($"states seen: {string.Join(" -> ", states)}");
         await TestContext.Out.WriteLineAsync($"repaired del/mod/add in {string.Join(" / ", took.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} ms (incl. ovs-ofctl and polling); monitor updates {reconciler.MonitorUpdates}, drift events {reconciler.MonitorDriftEvents}");
         using (Assert.EnterMultipleScope())
         {
@@ -83,6 +103,8 @@ public sealed class FlowMonitorDriftTests
             Assert.That(reconciler.MonitorDriftEvents, Is.GreaterThanOrEqualTo(3));
             Assert.That(reconciler.Audits, Is.LessThanOrEqualTo(1), "no periodic audit ran (only the one right after the monitor started)");
             Assert.That(dump.Any(f => f.Cookie == ForeignCookie), Is.True, "the foreign-cookie flow survives");
+            Assert.That(states.Count(x => x == "drifted"), Is.EqualTo(3), "each hand edit shows as drifted, then back in sync");
+            Assert.That(states[^1], Is.EqualTo("in_sync"));
             Assert.That(rest["state"]!.GetValue<string>(), Is.EqualTo("in_sync"));
             Assert.That(rest["flowMonitor"]!.GetValue<string>(), Is.EqualTo("active"));
             Assert.That(rest["driftRepairs"]!.GetValue<long>(), Is.EqualTo(reconciler.DriftRepairs));
