@@ -40,6 +40,7 @@ public static class Ofc
         root.Subcommands.Add(Views.Switches(env, g));
         root.Subcommands.Add(Views.Flows(env, g));
         root.Subcommands.Add(Views.Status(env, g));
+        root.Subcommands.Add(TraceCommand.Trace(env, g));
         root.Subcommands.Add(AttachCommands.Attach(env, g));
         root.Subcommands.Add(AttachCommands.Detach(env, g));
         return root;

@@ -22,7 +22,7 @@ internal sealed class TestController : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<TestController> StartAsync(string? token = null, ISwitchDirectory? switches = null)
+    public static async Task<TestController> StartAsync(string? token = null, ISwitchDirectory? switches = null, Action<WebApplicationBuilder>? configure = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "ofc-cli-" + Guid.NewGuid().ToString("n"));
         var args = new List<string>
@@ -32,6 +32,7 @@ internal sealed class TestController : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             "--OpenFlow:Address=127.0.0.1",
             "--OpenFlow:Port=0",
+            "--Ovsdb:Listen=127.0.0.1:0",
         };
         if (token is not null)
         {
@@ -44,6 +45,8 @@ internal sealed class TestController : IAsyncDisposable
             {
                 b.Services.AddSingleton(switches);
             }
+
+            configure?.Invoke(b);
         });
         try
         {

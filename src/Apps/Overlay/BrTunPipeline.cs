@@ -126,7 +126,7 @@ public sealed class BrTunPipeline : IFlowApp
                 baseCookie,
                 Match.Empty,
                 new ApplyActions(
-                    NxLearn.BrTunLearn(BrTun.UcastToTun, BrTun.LearnedPriority, _options.LearnHardTimeout, LearnedCookie.Value),
+                    BrTunLearning.ReturnPath(BrTun.UcastToTun, BrTun.LearnedPriority, _options.LearnHardTimeout, LearnedCookie.Value),
                     Output(patch.Number))));
         }
 

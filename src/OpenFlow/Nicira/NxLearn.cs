@@ -44,29 +44,6 @@ public sealed record NxLearn : NxAction
 
     public override NxSubtype Subtype => NxSubtype.Learn;
 
-    /// <summary>
-    /// The br-tun table-10 learn action:
-    /// <c>learn(table=T,priority=P,hard_timeout=H,cookie=C,NXM_OF_VLAN_TCI[0..11],
-    /// NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0-&gt;NXM_OF_VLAN_TCI[],
-    /// load:NXM_NX_TUN_ID[]-&gt;NXM_NX_TUN_ID[],output:OXM_OF_IN_PORT[])</c>,
-    /// byte-identical to what ovs-ofctl 3.1 encodes for OpenFlow 1.3.
-    /// </summary>
-    public static NxLearn BrTunLearn(byte table, ushort priority, ushort hardTimeout, ulong cookie) => new()
-    {
-        TableId = table,
-        Priority = priority,
-        HardTimeout = hardTimeout,
-        Cookie = cookie,
-        Specs =
-        [
-            NxLearnSpec.MatchField(NxmHeader.NxmOfVlanTci, 0, 12),
-            NxLearnSpec.MatchField(NxmHeader.NxmOfEthDst, NxmHeader.NxmOfEthSrc),
-            NxLearnSpec.LoadValue(0, NxmHeader.NxmOfVlanTci),
-            NxLearnSpec.LoadField(NxmHeader.NxmNxTunId, NxmHeader.NxmNxTunId),
-            NxLearnSpec.OutputField(NxmHeader.OxmOfInPort),
-        ],
-    };
-
     protected override void WriteBody(ref OfpWriter w)
     {
         w.WriteUInt16(IdleTimeout);

@@ -87,7 +87,7 @@ public sealed class BrTunPipelineTests
 
         Assert.That(actions, Is.EqualTo(new OfpAction[]
         {
-            NxLearn.BrTunLearn(Apps.Overlay.BrTun.UcastToTun, 1, 300, BrTunPipeline.LearnedCookie.Value),
+            BrTunLearning.ReturnPath(Apps.Overlay.BrTun.UcastToTun, 1, 300, BrTunPipeline.LearnedCookie.Value),
             new OutputAction(FakeOverlay.PatchPort, 0),
         }));
     }

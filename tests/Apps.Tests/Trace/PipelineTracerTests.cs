@@ -1,4 +1,5 @@
 using Apps.Flows;
+using Apps.Overlay;
 using Apps.Trace;
 using OpenFlow;
 using OpenFlow.Actions;
@@ -152,7 +153,7 @@ public sealed class PipelineTracerTests
     [Test]
     public void Learn_IsDescribedWithThePacketsValues_AndNotApplied()
     {
-        var learn = NxLearn.BrTunLearn(20, 1, 300, 0xb70ffffffffffffUL);
+        var learn = BrTunLearning.ReturnPath(20, 1, 300, 0xb70ffffffffffffUL);
         var flows = new[] { Flow(0, 1, Match.Empty, new ApplyActions(learn, new OutputAction(1, 0))) };
         var p = Ip(inPort: 2) with { TunId = 100, VlanId = 5 };
 

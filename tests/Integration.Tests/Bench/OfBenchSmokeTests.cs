@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Integration.Tests.Harness;
 using OfBench;
 
 namespace Integration.Tests.Bench;
@@ -39,11 +40,8 @@ public sealed class OfBenchSmokeTests
     public async Task TwoSwitches_TwoRounds_AgainstOvsTestcontroller_AreAnswered(string modeName, CancellationToken ct)
     {
         var mode = modeName == "latency" ? BenchMode.Latency : BenchMode.Throughput;
-        var exe = FindOnPath("ovs-testcontroller");
-        if (exe is null)
-        {
-            Assert.Ignore("ovs-testcontroller is not installed (apt-get install openvswitch-testcontroller)");
-        }
+        OvsPreconditions.RequireCommand("ovs-testcontroller", "apt-get install openvswitch-testcontroller");
+        var exe = FindOnPath("ovs-testcontroller")!;
 
         var port = FreeLoopbackPort();
         _dir = Directory.CreateTempSubdirectory("ofbench-smoke-").FullName;

@@ -25,6 +25,24 @@ internal static class OvsPreconditions
         }
     }
 
+    /// <summary>Ignores (or, under REQUIRE_REAL_OVS=1, fails) the test when a command is not on PATH.</summary>
+    public static void RequireCommand(string command, string installHint)
+    {
+        if (!Sh.CommandExists(command))
+        {
+            Skip($"'{command}' is not installed ({installHint})");
+        }
+    }
+
+    /// <summary>Ignores (or, under REQUIRE_REAL_OVS=1, fails) the test when <paramref name="path"/> does not exist.</summary>
+    public static void RequireFile(string path, string installHint)
+    {
+        if (!File.Exists(path))
+        {
+            Skip($"{path} is missing ({installHint})");
+        }
+    }
+
     private static void Skip(string reason)
     {
         if (Environment.GetEnvironmentVariable("REQUIRE_REAL_OVS") == "1")

@@ -21,10 +21,7 @@ public sealed class MininetTopologyTests
     public void RequireMininet()
     {
         OvsPreconditions.RequireRootAndOvs("mnexec", "ethtool");
-        if (!File.Exists(Python))
-        {
-            Assert.Ignore($"{Python} is missing");
-        }
+        OvsPreconditions.RequireFile(Python, "apt-get install python3 mininet");
     }
 
     [TestCase(TunnelType.Vxlan)]

@@ -1,4 +1,5 @@
 using OpenFlow.Messages;
+using OpenFlow.Tests.Oracle;
 using OpenFlow.Wire;
 
 namespace OpenFlow.Tests.GoldenFlows;

@@ -6,6 +6,7 @@ using OpenFlow.Messages;
 using OpenFlow.Nicira;
 using OpenFlow.Matching;
 using OpenFlow.Protocol;
+using OpenFlow.Tests.Nicira;
 using X = OpenFlow.Matching.Oxm;
 
 namespace OpenFlow.Tests.GoldenFlows;
@@ -44,7 +45,7 @@ internal static class BuiltFlows
             ["brtun_t1_multicast"] = F(M(X.EthDst(new MacAddress(0x010000000000), new MacAddress(0x010000000000))), 1, 0, new GotoTable(21)),
             ["brtun_t2_tunnel"] = F(M(X.TunnelId(0x64)), 2, 1, Apply(new PushVlanAction(), new SetFieldAction(X.VlanVid(VlanVid.Tagged(1)))), new GotoTable(10)),
             ["brtun_t2_drop"] = F(null, 2, 0),
-            ["brtun_t10_learn"] = F(null, 10, 1, Apply(NxLearn.BrTunLearn(20, 1, 300, LearnCookie), new OutputAction(1, 0))) with { Cookie = new Cookie(0xbeef000000000000) },
+            ["brtun_t10_learn"] = F(null, 10, 1, Apply(LearnSamples.BrTunShaped(20, 1, 300, LearnCookie), new OutputAction(1, 0))) with { Cookie = new Cookie(0xbeef000000000000) },
             ["brtun_t20_l2pop"] = F(M(X.EthDst(MacAddress.Parse("fa:16:3e:00:00:01")), X.VlanVid(VlanVid.Tagged(1))), 20, 2, Apply(new PopVlanAction(), new SetFieldAction(X.TunnelId(0x64)), new OutputAction(2, 0))),
             ["brtun_t20_default"] = F(null, 20, 0, new GotoTable(21)),
             ["brtun_t20_learned"] = F(M(X.VlanVid(VlanVid.FromRaw(1), 0x0fff), X.EthDst(MacAddress.Parse("fa:16:3e:00:00:02"))), 20, 1, Apply(new NxRegLoad(NxmHeader.NxmOfVlanTci, 0), new NxRegLoad(NxmHeader.NxmNxTunId, 0x64), new OutputAction(2, 0))) with { Cookie = new Cookie(LearnCookie), HardTimeout = 300 },

@@ -3,6 +3,7 @@ using OpenFlow.Actions;
 using OpenFlow.Instructions;
 using OpenFlow.Nicira;
 using OpenFlow.Protocol;
+using OpenFlow.Tests.Nicira;
 using OpenFlow.Wire;
 
 namespace OpenFlow.Tests.Instructions;
@@ -50,9 +51,9 @@ public sealed class InstructionTests
     [Test]
     public void ActionListsCompareByContent()
     {
-        var a = new ApplyActions(new OutputAction(1), NxLearn.BrTunLearn(20, 1, 300, 5));
-        var b = new ApplyActions(new OutputAction(1), NxLearn.BrTunLearn(20, 1, 300, 5));
-        var c = new ApplyActions(new OutputAction(1), NxLearn.BrTunLearn(20, 1, 300, 6));
+        var a = new ApplyActions(new OutputAction(1), LearnSamples.BrTunShaped(20, 1, 300, 5));
+        var b = new ApplyActions(new OutputAction(1), LearnSamples.BrTunShaped(20, 1, 300, 5));
+        var c = new ApplyActions(new OutputAction(1), LearnSamples.BrTunShaped(20, 1, 300, 6));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(a, Is.EqualTo(b));

@@ -58,7 +58,7 @@ public sealed class NiciraActionTests
 
     private static IEnumerable<TestCaseData> Vectors()
     {
-        yield return new TestCaseData(BrTunLearnHex, NxLearn.BrTunLearn(20, 1, 300, 0x1234)).SetName("learn_brtun");
+        yield return new TestCaseData(BrTunLearnHex, LearnSamples.BrTunShaped(20, 1, 300, 0x1234)).SetName("learn_brtun");
         yield return new TestCaseData(FullLearnHex, FullLearn()).SetName("learn_every_spec_kind");
         yield return new TestCaseData(Ipv6LearnHex, new NxLearn
         {
@@ -136,7 +136,7 @@ public sealed class NiciraActionTests
     [Test]
     public void BrTunLearnHasTheSeedSpecs()
     {
-        var l = NxLearn.BrTunLearn(20, 1, 300, 0x1234);
+        var l = LearnSamples.BrTunShaped(20, 1, 300, 0x1234);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(l.Specs, Has.Length.EqualTo(5));

@@ -64,7 +64,7 @@ public sealed class NiciraRoundTripTests
     [TestCaseSource(nameof(OvsValid))]
     public void OvsAcceptsOurEncoding(OfpAction action)
     {
-        var output = GoldenFlows.OvsOfctl.ParseActions(ActionWire.Encode(action));
+        var output = Oracle.OvsOfctl.ParseActions(ActionWire.Encode(action));
         Assert.That(output, Does.StartWith("actions=").And.Not.Contain("bad "));
     }
 
