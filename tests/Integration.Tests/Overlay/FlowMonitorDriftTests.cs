@@ -95,6 +95,7 @@ public sealed class FlowMonitorDriftTests
         var dump = await host.DumpFlowsAsync();
         var rest = await bed.Controller.FlowsAsync(dpid);
         await TestContext.Out.WriteLineAsync($"states seen: {string.Join(" -> ", states)}");
+        var metrics = await bed.Controller.Http.GetStringAsync(new Uri($"http://127.0.0.1:{bed.Controller.RestPort}/metrics"));
         await TestContext.Out.WriteLineAsync($"repaired del/mod/add in {string.Join(" / ", took.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} ms (incl. ovs-ofctl and polling); monitor updates {reconciler.MonitorUpdates}, drift events {reconciler.MonitorDriftEvents}");
         using (Assert.EnterMultipleScope())
         {
@@ -105,6 +106,9 @@ public sealed class FlowMonitorDriftTests
             Assert.That(dump.Any(f => f.Cookie == ForeignCookie), Is.True, "the foreign-cookie flow survives");
             Assert.That(states.Count(x => x == "drifted"), Is.EqualTo(3), "each hand edit shows as drifted, then back in sync");
             Assert.That(states[^1], Is.EqualTo("in_sync"));
+            Assert.That(metrics, Does.Contain("ofcontroller_flow_monitor_drift_total{event=\"deleted\"} 1"));
+            Assert.That(metrics, Does.Contain("ofcontroller_flow_monitor_drift_total{event=\"modified\"} 1"));
+            Assert.That(metrics, Does.Contain("ofcontroller_flow_monitor_drift_total{event=\"added\"} 1"));
             Assert.That(rest["state"]!.GetValue<string>(), Is.EqualTo("in_sync"));
             Assert.That(rest["flowMonitor"]!.GetValue<string>(), Is.EqualTo("active"));
             Assert.That(rest["driftRepairs"]!.GetValue<long>(), Is.EqualTo(reconciler.DriftRepairs));
