@@ -101,5 +101,5 @@ internal static class ResponseMapping
         hostId);
 
     public static SwitchFlowsResponse ToResponse(this SwitchFlowsInfo f) =>
-        new(WireFormat.DatapathId(f.DatapathId), f.Desired, f.Installed, f.LastReconcile, f.State, f.ConfirmedVersion, f.DriftRepairs);
+        new(WireFormat.DatapathId(f.DatapathId), f.Desired, f.Installed, f.LastReconcile, f.State, f.ConfirmedVersion, f.DriftRepairs, f.FlowMonitor, f.MonitorDriftEvents, f.BundleCommits);
 }

@@ -9,4 +9,7 @@ public sealed record SwitchFlowsResponse(
     ReconcileInfo? LastReconcile,
     string? State,
     long ConfirmedVersion,
-    long DriftRepairs);
+    long DriftRepairs,
+    string? FlowMonitor,
+    long MonitorDriftEvents,
+    long BundleCommits);

@@ -20,5 +20,20 @@ public sealed partial class SwitchReconciler
 
         [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Drift on {Dpid} repaired: {Added} flows put back, {Modified} restored, {Deleted} foreign-added under our cookie deleted")]
         public static partial void DriftRepaired(ILogger logger, string dpid, int added, int modified, int deleted);
+
+        [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Flow monitor {Id} on {Dpid}: changes behind our back are repaired as they happen")]
+        public static partial void MonitorStarted(ILogger logger, string dpid, uint id);
+
+        [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{Dpid} has no flow monitor ({Reason}); drift is found by the periodic audit only")]
+        public static partial void MonitorRefused(ILogger logger, string dpid, string reason);
+
+        [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Cancelling the flow monitor of {Dpid} failed: {Reason}")]
+        public static partial void MonitorCancelFailed(ILogger logger, string dpid, string reason);
+
+        [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "{Dpid}: {Count} flow changes committed as one atomic bundle")]
+        public static partial void BundleCommitted(ILogger logger, string dpid, int count);
+
+        [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "{Dpid}: bundle {Outcome} for {Count} flow changes, sending plain FLOW_MODs instead ({Errors})")]
+        public static partial void BundleFallback(ILogger logger, string dpid, string outcome, int count, string errors);
     }
 }

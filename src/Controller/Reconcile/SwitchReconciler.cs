@@ -256,6 +256,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     {
         _signal.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
+        await StopMonitorAsync().ConfigureAwait(false);
         foreach (var task in new[] { _loop, _auditTimer })
         {
             if (task is null)
@@ -293,6 +294,11 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
                 // Debounce: changes arriving during the window fold into this run.
                 await Task.Delay(_options.Debounce, _time, ct).ConfigureAwait(false);
             }
+            else if (!_immediate && MonitorDriftPending)
+            {
+                // A burst of monitor updates (one del-flows of many flows) folds into one repair.
+                await Task.Delay(_options.DriftSettle, _time, ct).ConfigureAwait(false);
+            }
 
             _immediate = false;
             while (reader.TryRead(out _))
@@ -303,6 +309,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             var changed = Interlocked.Exchange(ref _changed, 0) == 1;
             try
             {
+                TakeMonitorDrift();
                 if (audit && !_needFull && _state == ReconcilerState.InSync
                     && await AuditOnceAsync(ct).ConfigureAwait(false) is var verdict and not AuditVerdict.Clean)
                 {
@@ -389,8 +396,9 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             // The dump also feeds the diff, including its foreign entries (for overwrite warnings).
             installed = new Dictionary<FlowKey, FlowEntry>(installed);
             var diffFull = FlowDiff.Compute(ordered, dumped, _scope);
-            await ApplyAsync(diffFull, installed, ct).ConfigureAwait(false);
+            await ApplyAsync(diffFull, installed, ct, atomic: true).ConfigureAwait(false);
             Finish(diffFull, installed, started, full: true, network.Version);
+            EnsureMonitor();
             return;
         }
 
@@ -400,15 +408,28 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
 
         var diff = FlowDiff.Compute(ordered, installed.Values, _scope);
-        await ApplyAsync(diff, installed, ct).ConfigureAwait(false);
+        await ApplyAsync(diff, installed, ct, atomic: false).ConfigureAwait(false);
         Finish(diff, installed, started, full: false, network.Version);
+        EnsureMonitor();
     }
 
-    private async Task ApplyAsync(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, CancellationToken ct)
+    private async Task ApplyAsync(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, CancellationToken ct, bool atomic)
     {
         foreach (var o in diff.Overwrites)
         {
             Log.Overwrite(_logger, _dpid, o.ToString());
+        }
+
+        if (diff.IsEmpty)
+        {
+            return;
+        }
+
+        // drifted -> syncing -> in sync: the repair is being applied.
+        _state = ReconcilerState.Syncing;
+        if (atomic && await TryApplyBundleAsync(diff, installed, ct).ConfigureAwait(false))
+        {
+            return;
         }
 
         if (diff.Deletes.Count != 0)

@@ -24,4 +24,19 @@ public sealed record SwitchReconcilerOptions
     /// flow whose actions were changed in place (mod-flows). 1 dumps at every audit.
     /// </summary>
     public int AuditFullEvery { get; init; } = 6;
+
+    /// <summary>
+    /// Subscribe to the switch's flow monitor once in sync, so that a change behind our back is
+    /// repaired right away instead of at the next audit. Switches that refuse it keep the audit.
+    /// </summary>
+    public bool FlowMonitor { get; init; } = true;
+
+    /// <summary>How long a monitor-reported drift waits for more updates before the repair run starts (a burst folds into one run).</summary>
+    public TimeSpan DriftSettle { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Apply full resyncs as one atomic bundle where the switch supports it.</summary>
+    public bool Bundles { get; init; } = true;
+
+    /// <summary>A full resync with fewer flow changes than this is sent as plain FLOW_MODs.</summary>
+    public int BundleMinMessages { get; init; } = 2;
 }

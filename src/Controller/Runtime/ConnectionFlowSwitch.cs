@@ -13,7 +13,7 @@ namespace Controller.Runtime;
 /// (<see cref="ISwitchConnection.SendWithBarrierAsync"/>), so the OFPT_ERRORs the switch returns are
 /// correlated with the batch by xid. The reconciler always asks for the barrier right after a batch.
 /// </summary>
-internal sealed class ConnectionFlowSwitch : IFlowSwitch
+internal sealed partial class ConnectionFlowSwitch : IFlowSwitch
 {
     private readonly ISwitchConnection _connection;
     private readonly ControllerMetrics? _metrics;

@@ -47,6 +47,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly System.Diagnostics.Metrics.Counter<long> _dhcpAnswers;
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
     private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
+    private readonly System.Diagnostics.Metrics.Counter<long> _monitorDrift;
+    private readonly System.Diagnostics.Metrics.Counter<long> _bundles;
 
     public FlowRuntime(
         ISwitchEvents events,
@@ -72,8 +74,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             RetryDelay = _options.RetryDelay,
             AuditInterval = _options.AuditInterval,
             AuditFullEvery = _options.AuditFullEvery,
+            FlowMonitor = _options.FlowMonitor,
+            Bundles = _options.Bundles,
         };
         _driftRepairs = _metrics.Meter.CreateCounter<long>("ofcontroller_drift_repairs_total", description: "FLOW_MODs that repaired flows changed on a switch behind the controller's back.");
+        _monitorDrift = _metrics.Meter.CreateCounter<long>("ofcontroller_flow_monitor_drift_total", description: "Flow monitor updates that reported one of our flows added, modified or deleted behind the controller's back, by event.");
+        _bundles = _metrics.Meter.CreateCounter<long>("ofcontroller_bundles_total", description: "Full resyncs sent as one atomic bundle, by outcome (committed, refused, failed; the last two fell back to plain FLOW_MODs).");
         _metrics.Meter.CreateObservableGauge("ofcontroller_reconciler_switches", ObserveStates, description: "Connected switches by reconciler state.");
         foreach (var (key, app) in _options.Apps)
         {
@@ -144,7 +150,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             r.LastReconcile,
             SwitchReconciler.StateName(r.State),
             r.ConfirmedVersion,
-            r.DriftRepairs);
+            r.DriftRepairs,
+            SwitchReconciler.MonitorStateName(r.MonitorState),
+            r.MonitorDriftEvents,
+            r.BundleCommits);
     }
 
     /// <summary>A connected switch's ports and the flows its reconciler wants on it (for packet traces).</summary>
@@ -357,6 +366,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             _time,
             _reconcilerLogger);
         reconciler.DriftRepaired += (_, n) => _driftRepairs.Add(n);
+        reconciler.DriftDetected += (_, e) => _monitorDrift.Add(1, new KeyValuePair<string, object?>("event", e.ToString().ToLowerInvariant()));
+        reconciler.BundleApplied += (_, o) => _bundles.Add(1, new KeyValuePair<string, object?>("outcome", o.ToString().ToLowerInvariant()));
         m.Reconciler = reconciler;
         reconciler.Start();
         Log.SwitchProgrammed(_logger, Hex(m.DatapathId), m.Connection.RemoteAddress, app.Id.Name, m.Snapshot.Ports.Length);

@@ -34,6 +34,12 @@ public sealed class RuntimeOptions
     /// <summary>Every this many audits the flows are dumped even when the counts match (catches flows modified in place).</summary>
     public int AuditFullEvery { get; set; } = 6;
 
+    /// <summary>Watch each switch through its flow monitor (OVS) and repair changes behind our back at once; the audit stays as the fallback.</summary>
+    public bool FlowMonitor { get; set; } = true;
+
+    /// <summary>Apply full resyncs (reconnect with differences, drift repairs) as one atomic bundle where the switch supports it.</summary>
+    public bool Bundles { get; set; } = true;
+
     /// <summary>br-tun answers ARP for the store's port IPs on the requester's host (table 19).</summary>
     public bool ArpResponder { get; set; } = true;
 

@@ -27,7 +27,8 @@ public sealed record SwitchInfo(
 /// <summary>
 /// Flows rendered as ovs-ofctl-like text, plus the last reconcile's counts, the reconciler's state
 /// (connecting, syncing, in_sync, drifted, failed), the snapshot version it last confirmed (-1: none)
-/// and the drift repairs its audits made.
+/// and the drift repairs its audits and flow monitor made; whether the flow monitor is active (active,
+/// unsupported, off), the monitor updates that were drift, and the full resyncs committed as bundles.
 /// </summary>
 public sealed record SwitchFlowsInfo(
     ulong DatapathId,
@@ -36,7 +37,10 @@ public sealed record SwitchFlowsInfo(
     ReconcileInfo? LastReconcile,
     string? State = null,
     long ConfirmedVersion = -1,
-    long DriftRepairs = 0);
+    long DriftRepairs = 0,
+    string? FlowMonitor = null,
+    long MonitorDriftEvents = 0,
+    long BundleCommits = 0);
 
 public sealed record ReconcileInfo(
     DateTimeOffset At,

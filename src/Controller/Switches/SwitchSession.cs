@@ -315,6 +315,11 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             return;
         }
 
+        if (phase == Phase.Ready && OnFlowMonitorUpdate(m))
+        {
+            return;
+        }
+
         if (_pending.TryGetValue(m.Xid, out var p))
         {
             CompleteWith(m, p);

@@ -9,7 +9,9 @@ namespace OpenFlow.Messages;
 /// header(8) | experimenter(4) | exp_type(4) | data...
 /// </code>
 /// The ONF bundle messages (experimenter 0x4f4e4600, exp_type 2300/2301) decode to
-/// <see cref="BundleControl"/> and <see cref="BundleAdd"/> instead.
+/// <see cref="BundleControl"/> and <see cref="BundleAdd"/> instead, and OVS's OpenFlow 1.3 flow
+/// monitor messages (exp_type 1870/1871/1872) to <see cref="Nicira.NxFlowMonitorCancel"/>,
+/// <see cref="Nicira.NxFlowMonitorPaused"/> and <see cref="Nicira.NxFlowMonitorResumed"/>.
 /// </remarks>
 public sealed record ExperimenterMessage : OfpMessage
 {
@@ -41,6 +43,12 @@ public sealed record ExperimenterMessage : OfpMessage
                     return BundleControl.ReadBody(ref r, h);
                 case BundleAdd.ExpType:
                     return BundleAdd.ReadBody(ref r, h);
+                case Nicira.NxFlowMonitorCancel.ExpType:
+                    return Nicira.NxFlowMonitorCancel.ReadBody(ref r, h);
+                case Nicira.NxFlowMonitorPaused.ExpType:
+                    return Nicira.NxFlowMonitorPaused.ReadBody(ref r, h);
+                case Nicira.NxFlowMonitorResumed.ExpType:
+                    return Nicira.NxFlowMonitorResumed.ReadBody(ref r, h);
             }
         }
 

@@ -33,6 +33,9 @@ public sealed class DriftRepairTests
         {
             ["Runtime:AuditInterval"] = "00:00:00.500",
             ["Runtime:AuditFullEvery"] = "2",
+
+            // This test proves the audit: the flow monitor (FlowMonitorDriftTests) would repair first.
+            ["Runtime:FlowMonitor"] = "false",
         });
         var host = bed.Hosts[0];
         var dpid = bed.DatapathId(host);

@@ -20,8 +20,18 @@ public sealed record ExperimenterMultipartRequest : MultipartRequestBody
         w.WriteBytes(Data.Span);
     }
 
-    internal static ExperimenterMultipartRequest Read(ref OfpReader r) =>
-        new() { Experimenter = r.ReadUInt32(), ExpType = r.ReadUInt32(), Data = Octets.CopyOf(r.ReadBytes(r.Remaining)) };
+    /// <summary>Dispatches on experimenter id and type: the flow monitor request is typed, the rest kept raw.</summary>
+    internal static MultipartRequestBody Read(ref OfpReader r)
+    {
+        var experimenter = r.ReadUInt32();
+        var expType = r.ReadUInt32();
+        if (experimenter == Protocol.OfpConstants.OnfExperimenter && expType == Nicira.NxFlowMonitorRequest.ExpType)
+        {
+            return Nicira.NxFlowMonitorRequest.ReadBody(ref r);
+        }
+
+        return new ExperimenterMultipartRequest { Experimenter = experimenter, ExpType = expType, Data = Octets.CopyOf(r.ReadBytes(r.Remaining)) };
+    }
 }
 
 /// <summary>OFPMP_EXPERIMENTER reply: experimenter(4) | exp_type(4) | data...</summary>
@@ -42,6 +52,16 @@ public sealed record ExperimenterMultipartReply : MultipartReplyBody
         w.WriteBytes(Data.Span);
     }
 
-    internal static ExperimenterMultipartReply Read(ref OfpReader r) =>
-        new() { Experimenter = r.ReadUInt32(), ExpType = r.ReadUInt32(), Data = Octets.CopyOf(r.ReadBytes(r.Remaining)) };
+    /// <summary>Dispatches on experimenter id and type: flow monitor replies and updates are typed, the rest kept raw.</summary>
+    internal static MultipartReplyBody Read(ref OfpReader r)
+    {
+        var experimenter = r.ReadUInt32();
+        var expType = r.ReadUInt32();
+        if (experimenter == Protocol.OfpConstants.OnfExperimenter && expType == Nicira.NxFlowMonitorRequest.ExpType)
+        {
+            return Nicira.NxFlowMonitorReply.ReadBody(ref r);
+        }
+
+        return new ExperimenterMultipartReply { Experimenter = experimenter, ExpType = expType, Data = Octets.CopyOf(r.ReadBytes(r.Remaining)) };
+    }
 }
