@@ -9,7 +9,7 @@ namespace OpenFlow.Messages;
 /// header(8) | experimenter(4) | exp_type(4) | data...
 /// </code>
 /// The ONF bundle messages (experimenter 0x4f4e4600, exp_type 2300/2301) decode to
-/// <see cref="BundleControl"/> and <see cref="BundleAdd"/> instead.
+/// <see cref="BundleControl"/> and <see cref="BundleAdd"/> instead, ONFT_ROLE_STATUS (1911) to <see cref="RoleStatus"/>.
 /// </remarks>
 public sealed record ExperimenterMessage : OfpMessage
 {
@@ -41,6 +41,8 @@ public sealed record ExperimenterMessage : OfpMessage
                     return BundleControl.ReadBody(ref r, h);
                 case BundleAdd.ExpType:
                     return BundleAdd.ReadBody(ref r, h);
+                case RoleStatus.ExpType:
+                    return RoleStatus.ReadBody(ref r, h);
             }
         }
 
