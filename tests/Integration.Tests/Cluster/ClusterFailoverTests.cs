@@ -80,16 +80,17 @@ internal sealed class ClusterFailoverTests
         var others = bed.Controllers.Where(c => c != paused).ToList();
         var suppressedBefore = await paused.Rest.MetricAsync("ofcontroller_cluster_writes_suppressed_total");
 
+        // Ids are the paused member's own (each member has its own store until the etcd store lands).
+        var hosts = await paused.Rest.GetAsync("hosts");
+        var hostId = hosts.AsArray().First(h => h!["name"]!.GetValue<string>() == $"hv{host.Index}")!["id"]!.GetValue<string>();
+        var networks = await paused.Rest.GetAsync("networks");
+        var networkId = networks.AsArray()[0]!["id"]!.GetValue<string>();
         await paused.PauseAsync();
         Task<System.Text.Json.Nodes.JsonNode>? queued = null;
         try
         {
             // Only the paused member's store learns of a new port: when it wakes it wants new flows on the switch
             // (its REST request waits in the socket until SIGCONT). The live members want nothing new.
-            var hosts = await bed.Controllers[1].Rest.GetAsync("hosts");
-            var hostId = hosts.AsArray().First(h => h!["name"]!.GetValue<string>() == $"hv{host.Index}")!["id"]!.GetValue<string>();
-            var networks = await bed.Controllers[1].Rest.GetAsync("networks");
-            var networkId = networks.AsArray()[0]!["id"]!.GetValue<string>();
             queued = paused.Rest.PostAsync("ports", new { networkId, hostId, mac = "02:c1:00:00:01:99", ip = "10.0.0.99", name = "late" });
 
             await Poll.UntilAsync(
