@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Controller.Api;
+using Controller.Cluster;
 using Controller.Hosts;
 using Controller.Metrics;
 using Controller.Switches;
@@ -79,6 +80,7 @@ public static class ControllerHost
         builder.Services.AddOpenFlowServer(config);
         builder.Services.AddControllerRuntime(config);
         builder.Services.AddOvsdbManagement(config);
+        builder.Services.AddControllerCluster(config);
         configure?.Invoke(builder);
         builder.Services.TryAddSingleton<ISwitchDirectory, EmptySwitchDirectory>();
 

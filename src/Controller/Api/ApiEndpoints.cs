@@ -27,6 +27,7 @@ internal static class ApiEndpoints
         MapTunnelPorts(api.MapGroup("/tunnel-ports").WithTags("tunnel-ports"));
         MapSwitches(api.MapGroup("/switches").WithTags("switches"));
         Trace.TraceEndpoints.MapTrace(api);
+        Cluster.ClusterEndpoints.MapCluster(api);
         return app;
     }
 

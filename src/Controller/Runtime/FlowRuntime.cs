@@ -49,6 +49,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
     private readonly System.Diagnostics.Metrics.Counter<long> _monitorDrift;
     private readonly System.Diagnostics.Metrics.Counter<long> _bundles;
+    private readonly IRoleArbiter? _arbiter;
 
     public FlowRuntime(
         ISwitchEvents events,
@@ -58,8 +59,10 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         ILogger<FlowRuntime> logger,
         ILogger<SwitchReconciler> reconcilerLogger,
         TimeProvider? time = null,
-        IOptions<PlumbingOptions>? plumbing = null)
+        IOptions<PlumbingOptions>? plumbing = null,
+        IRoleArbiter? arbiter = null)
     {
+        _arbiter = arbiter;
         ArgumentNullException.ThrowIfNull(options);
         _events = events ?? throw new ArgumentNullException(nameof(events));
         _store = store ?? throw new ArgumentNullException(nameof(store));
@@ -287,6 +290,13 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
                 }
 
                 break;
+            case SwitchRoleChanged r:
+                if (_switches.TryGetValue(r.DatapathId.Value, out var changed) && ReferenceEquals(changed.Connection, r.Connection))
+                {
+                    changed.Poke();
+                }
+
+                break;
             case SwitchError err:
                 Log.SwitchError(_logger, Hex(err.DatapathId.Value), err.Error.Describe());
                 break;
@@ -331,6 +341,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     /// <summary>Keeps the switch's app, or swaps it when the selection changed; then asks for a recompute.</summary>
     private async Task ApplySelectionAsync(ManagedSwitch m, NetworkSnapshot network)
     {
+        if (!IsWriter(m))
+        {
+            await StepDownAsync(m).ConfigureAwait(false);
+            return;
+        }
+
         var wanted = Choose(network, m.Snapshot);
         if (m.Reconciler is { } current && SelectionOf(current.App) == wanted)
         {

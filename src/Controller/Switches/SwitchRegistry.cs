@@ -25,6 +25,8 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
     private volatile SwitchEventSubscription[] _subscribers = [];
     private volatile ISwitchConnection[] _snapshot = [];
     private volatile IPacketInHandler? _packetInHandler;
+    private IRoleArbiter? _roleArbiter;
+    private bool _roleArbiterResolved;
 
     public SwitchRegistry(IOptions<OpenFlowServerOptions> options, IOpenFlowMetrics metrics, ILogger<SwitchRegistry> logger, IServiceProvider? services = null)
     {
@@ -36,6 +38,21 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
     }
 
     public IReadOnlyList<ISwitchConnection> Connections => _snapshot;
+
+    /// <summary>The cluster's role arbiter (resolved once, lazily: it depends on this registry), or null for one controller.</summary>
+    internal IRoleArbiter? RoleArbiter
+    {
+        get
+        {
+            if (!Volatile.Read(ref _roleArbiterResolved))
+            {
+                _roleArbiter = _services?.GetService<IRoleArbiter>();
+                Volatile.Write(ref _roleArbiterResolved, true);
+            }
+
+            return _roleArbiter;
+        }
+    }
 
     /// <summary>The handler sessions call for PACKET_INs on their event loop, or null (then they are published).</summary>
     internal IPacketInHandler? PacketInHandler => _packetInHandler;

@@ -301,6 +301,9 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
                 }
 
                 return;
+            case RoleStatus rs:
+                OnRoleStatus(rs);
+                return;
             case FlowRemoved fr:
                 if (phase == Phase.Ready)
                 {
@@ -452,13 +455,14 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
                     _portParts = null;
                     _roleXid = NextXid();
                     _phase = Phase.AwaitRole;
-                    _ = Write(ctx, new RoleRequest { Xid = _roleXid, Role = ControllerRole.Master, GenerationId = RoleGeneration.Next() });
+                    _ = Write(ctx, HandshakeRoleRequest(_roleXid));
                 }
 
                 return true;
 
             case Phase.AwaitRole when m is RoleReply rr && rr.Xid == _roleXid:
                 _role = rr.Role;
+                _generation = rr.GenerationId;
                 BecomeReady();
                 return true;
 
@@ -549,6 +553,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     {
         Counters.CountError();
         _metrics.Error(OpenFlowErrorKind.SwitchError);
+        CountRoleRefusal(err);
         var matched = _pending.TryGetValue(err.Xid, out var p);
         var loggable = MayLog();
         using (_logger.BeginScope(_scope))
@@ -766,6 +771,11 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
     private Task Write(IChannelHandlerContext ctx, OfpMessage m)
     {
+        if (!MayWrite(m))
+        {
+            return Task.CompletedTask;
+        }
+
         Count(m);
         return ctx.WriteAsync(m);
     }
@@ -799,6 +809,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     {
         ArgumentNullException.ThrowIfNull(messages);
         var channel = ActiveChannel();
+        EnsureMayWrite(messages);
         Task last = Task.CompletedTask;
         for (var i = 0; i < messages.Count; i++)
         {
@@ -910,6 +921,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private async Task<IReadOnlyList<OfpMessage>> RequestCoreAsync(OfpMessage request, PendingKind kind, CancellationToken cancellationToken)
     {
         var channel = ActiveChannel();
+        EnsureMayWrite([request]);
         var xid = NextXid();
         var m = request with { Xid = xid };
         var p = new Pending(kind);

@@ -9,9 +9,10 @@ namespace OpenFlow.Messages;
 /// header(8) | experimenter(4) | exp_type(4) | data...
 /// </code>
 /// The ONF bundle messages (experimenter 0x4f4e4600, exp_type 2300/2301) decode to
-/// <see cref="BundleControl"/> and <see cref="BundleAdd"/> instead, and OVS's OpenFlow 1.3 flow
-/// monitor messages (exp_type 1870/1871/1872) to <see cref="Nicira.NxFlowMonitorCancel"/>,
-/// <see cref="Nicira.NxFlowMonitorPaused"/> and <see cref="Nicira.NxFlowMonitorResumed"/>.
+/// <see cref="BundleControl"/> and <see cref="BundleAdd"/> instead, ONFT_ROLE_STATUS (1911) to
+/// <see cref="RoleStatus"/>, and OVS's OpenFlow 1.3 flow monitor messages (exp_type 1870/1871/1872) to
+/// <see cref="Nicira.NxFlowMonitorCancel"/>, <see cref="Nicira.NxFlowMonitorPaused"/> and
+/// <see cref="Nicira.NxFlowMonitorResumed"/>.
 /// </remarks>
 public sealed record ExperimenterMessage : OfpMessage
 {
@@ -49,6 +50,8 @@ public sealed record ExperimenterMessage : OfpMessage
                     return Nicira.NxFlowMonitorPaused.ReadBody(ref r, h);
                 case Nicira.NxFlowMonitorResumed.ExpType:
                     return Nicira.NxFlowMonitorResumed.ReadBody(ref r, h);
+                case RoleStatus.ExpType:
+                    return RoleStatus.ReadBody(ref r, h);
             }
         }
 

@@ -27,11 +27,14 @@ internal sealed class ControllerProcess : IAsyncDisposable
     private Process? _process;
     private StreamWriter? _log;
 
-    private ControllerProcess(string prefix, IReadOnlyDictionary<string, string?> settings)
+    private readonly int _octet;
+
+    private ControllerProcess(string prefix, IReadOnlyDictionary<string, string?> settings, int octet = FabricOctet)
     {
         Prefix = prefix;
         _settings = settings;
-        Namespace = $"c{prefix}";
+        _octet = octet;
+        Namespace = octet == FabricOctet ? $"c{prefix}" : $"c{prefix}{octet}";
         Directory = Path.Combine(Path.GetTempPath(), $"ovs-{Namespace}");
         Rest = new RestClient(Path.Combine(Directory, "rest.sock"));
     }
@@ -60,12 +63,24 @@ internal sealed class ControllerProcess : IAsyncDisposable
     public int Starts { get; private set; }
 
     /// <param name="settings">Extra configuration as <c>--Key=Value</c>, e.g. <c>["Ovsdb:AutoRegister"] = "true"</c>.</param>
-    public static async Task<ControllerProcess> StartAsync(string prefix, Underlay underlay, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="octet">Its address's last octet on the fabric (several controllers need several).</param>
+    /// <param name="beforeStart">Runs after the namespace exists and before the process starts (e.g. relays into it).</param>
+    public static async Task<ControllerProcess> StartAsync(
+        string prefix,
+        Underlay underlay,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        int octet = FabricOctet,
+        Func<ControllerProcess, Task>? beforeStart = null)
     {
-        var controller = new ControllerProcess(prefix, settings ?? new Dictionary<string, string?>());
+        var controller = new ControllerProcess(prefix, settings ?? new Dictionary<string, string?>(), octet);
         try
         {
             await controller.InitAsync(underlay).ConfigureAwait(false);
+            if (beforeStart is not null)
+            {
+                await beforeStart(controller).ConfigureAwait(false);
+            }
+
             await controller.StartAsync().ConfigureAwait(false);
             return controller;
         }
@@ -139,6 +154,19 @@ internal sealed class ControllerProcess : IAsyncDisposable
 
     /// <summary>SIGKILL by PID (a crash): the store and the hosts' state stay; waits until the process is gone.</summary>
     public Task KillAsync() => StopProcessAsync("KILL");
+
+    /// <summary>Registers a cleanup to run when this controller is disposed (after the process has stopped).</summary>
+    public void OnDispose(string what, Func<Task> cleanup) => _cleanup.Push(what, cleanup);
+
+    /// <summary>SIGSTOP by PID: the process freezes with its sockets open (a long GC pause, a hung VM).</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT by PID after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private Task SignalAsync(string signal) => Pid is { } pid
+        ? Sh.RunAsync("kill", "-s", signal, pid.ToString(CultureInfo.InvariantCulture))
+        : throw new InvalidOperationException("the controller is not running");
 
     /// <summary>SIGKILL and start again on the same store.</summary>
     public async Task RestartAsync()
@@ -220,7 +248,7 @@ internal sealed class ControllerProcess : IAsyncDisposable
         _cleanup.Push($"namespace {Namespace}", () => Sh.DeleteNetnsAsync(Namespace));
         await Sh.RunAsync("ip", "-n", Namespace, "link", "set", "lo", "up").ConfigureAwait(false);
         await Sh.InNetnsAsync(Namespace, ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]).ConfigureAwait(false);
-        Ip = await underlay.AttachEndpointAsync(Namespace, "eth0", FabricOctet).ConfigureAwait(false);
+        Ip = await underlay.AttachEndpointAsync(Namespace, "eth0", _octet).ConfigureAwait(false);
     }
 
     private async Task StopProcessAsync(string signal)

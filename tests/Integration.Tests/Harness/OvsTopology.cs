@@ -29,12 +29,12 @@ internal sealed class OvsTopology : IAsyncDisposable
 
     public Underlay Underlay { get; private set; } = null!;
 
-    public static async Task<OvsTopology> CreateAsync(int hostCount, TunnelType tunnelType = TunnelType.Vxlan, bool tunnels = true, string? prefix = null, bool ipv6Underlay = false)
+    public static async Task<OvsTopology> CreateAsync(int hostCount, TunnelType tunnelType = TunnelType.Vxlan, bool tunnels = true, string? prefix = null, bool ipv6Underlay = false, bool fabric = false)
     {
         var topology = new OvsTopology(prefix ?? TestPrefix.New(), tunnelType);
         try
         {
-            await topology.BuildAsync(hostCount, tunnels, ipv6Underlay).ConfigureAwait(false);
+            await topology.BuildAsync(hostCount, tunnels, ipv6Underlay, fabric).ConfigureAwait(false);
             return topology;
         }
         catch
@@ -77,7 +77,7 @@ internal sealed class OvsTopology : IAsyncDisposable
         await _cleanup.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task BuildAsync(int hostCount, bool tunnels, bool ipv6Underlay)
+    private async Task BuildAsync(int hostCount, bool tunnels, bool ipv6Underlay, bool fabric)
     {
         var started = await Task.WhenAll(
             Enumerable.Range(1, hostCount).Select(async i =>
@@ -88,7 +88,7 @@ internal sealed class OvsTopology : IAsyncDisposable
             })).ConfigureAwait(false);
         _hosts.AddRange(started.OrderBy(h => h.Index));
 
-        Underlay = await Underlay.ConnectAsync(Prefix, _hosts, ipv6: ipv6Underlay).ConfigureAwait(false);
+        Underlay = await Underlay.ConnectAsync(Prefix, _hosts, fabric: fabric, ipv6: ipv6Underlay).ConfigureAwait(false);
         _cleanup.Push("underlay", () => Underlay.DisposeAsync().AsTask());
 
         if (tunnels)

@@ -68,6 +68,8 @@ internal static class BuiltMessages
         }, "reason=hard");
         yield return Case("role-request", new RoleRequest { Xid = 0x15, Role = ControllerRole.Master, GenerationId = 42 }, "role=primary");
         yield return Case("role-reply", new RoleReply { Xid = 0x16, Role = ControllerRole.Slave, GenerationId = 43 }, "role=secondary");
+        yield return Case("role-request-slave", new RoleRequest { Xid = 0x17, Role = ControllerRole.Slave, GenerationId = 0x0102030405060708 }, "role=secondary generation_id=72623859790382856");
+        yield return Case("role-status", new RoleStatus { Xid = 0x18, Role = ControllerRole.Slave, Reason = RoleStatusReason.MasterRequest, GenerationId = 44 }, "ONFT_ROLE_STATUS (OF1.3) (xid=0x18): role=secondary generation_id=44 reason=primary_request");
         yield return Case("desc-request", new MultipartRequest { Xid = 0x17, Body = new DescRequest() }, "OFPST_DESC request");
         yield return Case("desc-reply", new MultipartReply
         {
