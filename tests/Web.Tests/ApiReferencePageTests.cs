@@ -27,7 +27,12 @@ public sealed class ApiReferencePageTests
             }
         });
         var watch = await PageWatch.OpenAsync(browser, new Uri(host.BaseAddress, "/scalar/v1"));
-        await watch.Page.WaitForFunctionAsync("() => document.body.innerText.includes('CreateTenant') || document.body.innerText.includes('/api/v1/tenants')", null, new() { Timeout = 30_000 });
+
+        // Scalar renders the first tag's operations and collapses the others behind their sidebar entries:
+        // wait for the sidebar to list every tag, then open "tenants" the way a reader would.
+        await WaitForTextAsync(watch, outside, "tunnel-ports", "switches", "cluster", "/healthz");
+        await watch.Page.Locator("nav, aside, [role=navigation]").GetByText("tenants", new() { Exact = true }).First.ClickAsync();
+        await WaitForTextAsync(watch, outside, "/api/v1/tenants");
 
         var text = await watch.Page.EvaluateAsync<string>("() => document.body.innerText");
         Assert.Multiple(async () =>
@@ -37,5 +42,19 @@ public sealed class ApiReferencePageTests
             Assert.That(outside, Is.Empty, "the page asks nothing of other hosts");
             Assert.That(watch.Errors, Is.Empty);
         });
+    }
+
+    private static async Task WaitForTextAsync(PageWatch watch, ConcurrentBag<string> outside, params string[] texts)
+    {
+        var probe = "() => { const t = document.body.innerText; return " + string.Join(" && ", texts.Select(t => $"t.includes('{t}')")) + "; }";
+        try
+        {
+            await watch.Page.WaitForFunctionAsync(probe, null, new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            var shown = await watch.Page.EvaluateAsync<string>("() => document.body.innerText");
+            Assert.Fail($"the reference never showed [{string.Join(", ", texts)}]; page errors: [{string.Join("; ", watch.Errors)}]; outside requests: [{string.Join(", ", outside)}]; page text: {shown[..Math.Min(shown.Length, 800)]}");
+        }
     }
 }
