@@ -51,15 +51,27 @@ internal sealed class EtcdCluster : IAsyncDisposable, IDisposable
 
     public bool IsRunning(int index) => Pid(index) is not null;
 
+    /// <summary>etcd's command-line client: Debian ships it apart from the server, in etcd-client.</summary>
+    public const string EtcdctlBinary = "/usr/bin/etcdctl";
+
     /// <summary>Fails (REQUIRE_REAL_OVS=1) or ignores the current test when etcd is not installed.</summary>
-    public static void RequireEtcd()
+    public static void RequireEtcd() => Require(EtcdBinary, "etcd-server");
+
+    /// <summary>Likewise for tests that also read the store with etcdctl.</summary>
+    public static void RequireEtcdctl()
     {
-        if (File.Exists(EtcdBinary))
+        RequireEtcd();
+        Require(EtcdctlBinary, "etcd-client");
+    }
+
+    private static void Require(string binary, string package)
+    {
+        if (File.Exists(binary))
         {
             return;
         }
 
-        var reason = $"'{EtcdBinary}' is not installed (apt-get install etcd-server)";
+        var reason = $"'{binary}' is not installed (apt-get install {package})";
         if (Environment.GetEnvironmentVariable("REQUIRE_REAL_OVS") == "1")
         {
             Assert.Fail($"REQUIRE_REAL_OVS=1 but {reason}");

@@ -83,7 +83,8 @@ public sealed class EtcdClusterHarnessTests
 
     private static async Task<(int Rc, string Out)> EtcdctlAsync(string endpoint, params string[] args)
     {
-        var psi = new ProcessStartInfo("etcdctl") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        EtcdCluster.RequireEtcdctl();
+        var psi = new ProcessStartInfo(EtcdCluster.EtcdctlBinary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["ETCDCTL_API"] = "3";
         psi.ArgumentList.Add("--endpoints=" + endpoint);
         psi.ArgumentList.Add("--command-timeout=3s");

@@ -273,7 +273,8 @@ public sealed class EtcdControllerClusterTests
 
     private static async Task<string> EtcdctlAsync(string endpoint, params string[] args)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("etcdctl") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        EtcdCluster.RequireEtcdctl();
+        var psi = new System.Diagnostics.ProcessStartInfo(EtcdCluster.EtcdctlBinary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["ETCDCTL_API"] = "3";
         psi.ArgumentList.Add("--endpoints=" + endpoint);
         foreach (var a in args)
