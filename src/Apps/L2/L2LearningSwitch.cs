@@ -8,6 +8,7 @@ using OpenFlow.Instructions;
 using OpenFlow.Messages;
 using OpenFlow.Matching;
 using OpenFlow.Protocol;
+using OpenFlow.Wire;
 
 namespace Apps.L2;
 
@@ -31,6 +32,8 @@ public sealed class L2LearningSwitch : IFlowApp
     public const ulong ReactiveCookieLocal = 1;
 
     private const ushort EthTypeLldp = 0x88cc;
+
+    private const ushort ReactivePriority = 1;
 
     private readonly L2LearningOptions _options;
 
@@ -78,11 +81,74 @@ public sealed class L2LearningSwitch : IFlowApp
     /// </summary>
     public L2Decision HandlePacketIn(L2MacTables tables, ulong datapathId, uint inPort, ReadOnlyMemory<byte> packet, uint bufferId, DateTimeOffset now)
     {
+        var v = Decide(tables, datapathId, inPort, packet.Span, now);
+        if (v.Ignored is not null)
+        {
+            return new L2Decision { Ignored = v.Ignored, Source = v.Source, Destination = v.Destination, LearnedSource = v.LearnedSource, OutPort = v.OutPort };
+        }
+
+        var actions = new OfpAction[] { new OutputAction(v.OutPort, 0) };
+        FlowEntry? flow = null;
+        FlowMod? flowMod = null;
+        if (v.IsForward)
+        {
+            flow = new FlowEntry
+            {
+                TableId = 0,
+                Priority = ReactivePriority,
+                Cookie = ReactiveCookie,
+                IdleTimeout = _options.FlowIdleTimeout,
+                HardTimeout = _options.FlowHardTimeout,
+                Match = Match.Canonical(Oxm.InPort(inPort), Oxm.EthDst(v.Destination), Oxm.EthSrc(v.Source)),
+                Instructions = [new ApplyActions(actions)],
+            };
+            if (bufferId != OfpConstants.NoBuffer)
+            {
+                // The switch releases the buffered packet through the new flow: no PACKET_OUT.
+                return new L2Decision
+                {
+                    Source = v.Source,
+                    Destination = v.Destination,
+                    LearnedSource = v.LearnedSource,
+                    OutPort = v.OutPort,
+                    Flow = flow,
+                    FlowMod = FlowMods.Add(flow, bufferId),
+                };
+            }
+
+            flowMod = FlowMods.Add(flow);
+        }
+
+        return new L2Decision
+        {
+            Source = v.Source,
+            Destination = v.Destination,
+            LearnedSource = v.LearnedSource,
+            OutPort = v.OutPort,
+            Flow = flow,
+            FlowMod = flowMod,
+            PacketOut = new PacketOut
+            {
+                BufferId = bufferId,
+                InPort = inPort,
+                Actions = [.. actions],
+                Data = bufferId == OfpConstants.NoBuffer ? new Octets(packet) : Octets.Empty,
+            },
+        };
+    }
+
+    /// <summary>
+    /// The decision alone, allocating nothing: learns the source and says where the frame goes. The
+    /// answers are then <see cref="FlowAddLength"/> bytes written by <see cref="WriteFlowAdd"/> (when
+    /// <see cref="L2Verdict.IsForward"/>) and, unless the switch buffered the packet, a PACKET_OUT by
+    /// <see cref="WritePacketOut"/>: the same bytes as <see cref="HandlePacketIn(L2MacTables, ulong, uint, ReadOnlyMemory{byte}, uint, DateTimeOffset)"/>'s messages.
+    /// </summary>
+    public L2Verdict Decide(L2MacTables tables, ulong datapathId, uint inPort, ReadOnlySpan<byte> frame, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(tables);
-        var frame = packet.Span;
         if (frame.Length < 14)
         {
-            return new L2Decision { Ignored = "frame shorter than an Ethernet header" };
+            return new L2Verdict { Ignored = "frame shorter than an Ethernet header" };
         }
 
         var dst = MacAddress.Read(frame);
@@ -90,7 +156,7 @@ public sealed class L2LearningSwitch : IFlowApp
         var ethType = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
         if (ethType == EthTypeLldp)
         {
-            return new L2Decision { Ignored = "LLDP", Source = src, Destination = dst };
+            return new L2Verdict { Ignored = "LLDP", Source = src, Destination = dst };
         }
 
         var learned = false;
@@ -106,60 +172,31 @@ public sealed class L2LearningSwitch : IFlowApp
             outPort = entry.Port;
         }
 
-        if (outPort == inPort)
+        return new L2Verdict
         {
-            return new L2Decision { Ignored = "destination is on the ingress port", Source = src, Destination = dst, LearnedSource = learned, OutPort = outPort };
-        }
-
-        var actions = new OfpAction[] { new OutputAction(outPort, 0) };
-        FlowEntry? flow = null;
-        FlowMod? flowMod = null;
-        if (outPort != OfpPort.Flood)
-        {
-            flow = new FlowEntry
-            {
-                TableId = 0,
-                Priority = 1,
-                Cookie = ReactiveCookie,
-                IdleTimeout = _options.FlowIdleTimeout,
-                HardTimeout = _options.FlowHardTimeout,
-                Match = Match.Canonical(Oxm.InPort(inPort), Oxm.EthDst(dst), Oxm.EthSrc(src)),
-                Instructions = [new ApplyActions(actions)],
-            };
-            if (bufferId != OfpConstants.NoBuffer)
-            {
-                // The switch releases the buffered packet through the new flow: no PACKET_OUT.
-                return new L2Decision
-                {
-                    Source = src,
-                    Destination = dst,
-                    LearnedSource = learned,
-                    OutPort = outPort,
-                    Flow = flow,
-                    FlowMod = FlowMods.Add(flow, bufferId),
-                };
-            }
-
-            flowMod = FlowMods.Add(flow);
-        }
-
-        return new L2Decision
-        {
+            Ignored = outPort == inPort ? "destination is on the ingress port" : null,
             Source = src,
             Destination = dst,
             LearnedSource = learned,
             OutPort = outPort,
-            Flow = flow,
-            FlowMod = flowMod,
-            PacketOut = new PacketOut
-            {
-                BufferId = bufferId,
-                InPort = inPort,
-                Actions = [.. actions],
-                Data = bufferId == OfpConstants.NoBuffer ? new Octets(packet) : Octets.Empty,
-            },
         };
     }
+
+    /// <summary>Bytes of the reactive FLOW_MOD.</summary>
+    public static int FlowAddLength => InPlaceEncoder.ForwardFlowAddLength;
+
+    /// <summary>Writes the reactive flow of a forward verdict (FLOW_MOD add carrying <paramref name="bufferId"/>).</summary>
+    public void WriteFlowAdd(Span<byte> destination, uint xid, in L2Verdict verdict, uint inPort, uint bufferId) =>
+        InPlaceEncoder.WriteForwardFlowAdd(
+            destination, xid, ReactiveCookie, 0, ReactivePriority, _options.FlowIdleTimeout, _options.FlowHardTimeout,
+            bufferId, inPort, verdict.Destination, verdict.Source, verdict.OutPort);
+
+    /// <summary>Bytes of the PACKET_OUT for a frame of <paramref name="dataLength"/> bytes (0 when buffered).</summary>
+    public static int PacketOutLength(int dataLength) => InPlaceEncoder.PacketOutLength(dataLength);
+
+    /// <summary>Writes the PACKET_OUT of a verdict: the frame (or the switch's buffer) out of its port or flooded.</summary>
+    public static void WritePacketOut(Span<byte> destination, uint xid, in L2Verdict verdict, uint inPort, uint bufferId, ReadOnlySpan<byte> frame) =>
+        InPlaceEncoder.WritePacketOut(destination, xid, bufferId, inPort, verdict.OutPort, bufferId == OfpConstants.NoBuffer ? frame : []);
 
     private bool IsAged(MacEntry entry, DateTimeOffset now) => _options.MacAgeing is { } age && now - entry.LastSeen > age;
 }

@@ -135,17 +135,27 @@ internal sealed class PrometheusTextExporter : IDisposable
 
         public void Record(double value, string labels)
         {
-            var cell = _cells.GetOrAdd(labels, _ => new Cell(_type == "histogram" ? Buckets.Length : 0));
+            // TryGetValue first: GetOrAdd with a capturing lambda allocates a closure on every call.
+            if (!_cells.TryGetValue(labels, out var cell))
+            {
+                cell = _cells.GetOrAdd(labels, static (_, buckets) => new Cell(buckets), _type == "histogram" ? Buckets.Length : 0);
+            }
+
             lock (cell)
             {
                 if (_type == "histogram")
                 {
                     cell.Count++;
                     cell.Sum += value;
-                    var i = Array.FindIndex(Buckets, b => value <= b);
-                    if (i >= 0)
+                    // A loop, not Array.FindIndex with a lambda: capturing the parameter would allocate a
+                    // closure on every call of this method, counters included.
+                    for (var i = 0; i < Buckets.Length; i++)
                     {
-                        cell.BucketCounts[i]++;
+                        if (value <= Buckets[i])
+                        {
+                            cell.BucketCounts[i]++;
+                            break;
+                        }
                     }
                 }
                 else if (instrument.IsObservable)

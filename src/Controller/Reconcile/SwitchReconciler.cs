@@ -215,14 +215,29 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(flowMod);
         ArgumentNullException.ThrowIfNull(write);
-        if (flowMod.Command != OpenFlow.Messages.FlowModCommand.Add || !_scope.Preserved.Contains(flowMod.Cookie.Value))
+        if (flowMod.Command != OpenFlow.Messages.FlowModCommand.Add || !TryCountReactive(flowMod.Cookie))
+        {
+            return false;
+        }
+
+        write(flowMod);
+        return true;
+    }
+
+    /// <summary>
+    /// The check and count of <see cref="WriteReactive"/> for an app that encodes its reactive
+    /// OFPFC_ADD itself (the allocation-free PACKET_IN path): true when <paramref name="cookie"/> is
+    /// one of the app's preserved cookies, and the FLOW_MOD is then counted as sent.
+    /// </summary>
+    public bool TryCountReactive(OpenFlow.Cookie cookie)
+    {
+        if (!_scope.Preserved.Contains(cookie.Value))
         {
             return false;
         }
 
         Interlocked.Increment(ref _reactiveFlowMods);
         Interlocked.Increment(ref _flowModsSent);
-        write(flowMod);
         return true;
     }
 

@@ -428,7 +428,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     /// A learning-switch PACKET_IN, on the switch's event loop: learn, decide, write the answers
     /// (flushed with the read burst). Only the switch's own MAC table is touched.
     /// </summary>
-    void IPacketInHandler.OnPacketIn(ISwitchConnection connection, PacketIn packetIn, IPacketOutput output)
+    void IPacketInHandler.OnPacketIn(ISwitchConnection connection, in PacketInView packetIn, IPacketOutput output)
     {
         var dpid = connection.DatapathId.Value;
         if (!_switches.TryGetValue(dpid, out var m) || !ReferenceEquals(m.Connection, connection))
@@ -442,20 +442,39 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return;
         }
 
-        if (m.Reconciler is not { App: L2LearningSwitch } reconciler)
+        if (m.Reconciler is not { App: L2LearningSwitch } reconciler || packetIn.InPort is not { } inPort)
         {
             return;
         }
 
-        var decision = _l2.HandlePacketIn(m.Macs, dpid, packetIn, _time.GetUtcNow());
-        if (decision.FlowMod is { } flowMod && reconciler.WriteReactive(flowMod, output.Write))
+        // In place, from the receive buffer to the burst's answer buffer: nothing is allocated.
+        var frame = packetIn.Data;
+        var verdict = _l2.Decide(m.Macs, dpid, inPort, frame, _time.GetUtcNow());
+        if (verdict.Ignored is not null)
         {
-            _metrics.FlowMods(1);
+            return;
         }
 
-        if (decision.PacketOut is { } packetOut)
+        if (verdict.IsForward && reconciler.TryCountReactive(_l2.ReactiveCookie))
         {
-            output.Write(packetOut);
+            var flowAdd = output.Reserve(OfpType.FlowMod, L2LearningSwitch.FlowAddLength, out var xid);
+            if (!flowAdd.IsEmpty)
+            {
+                _l2.WriteFlowAdd(flowAdd, xid, verdict, inPort, packetIn.BufferId);
+                _metrics.FlowMods(1);
+            }
+        }
+
+        if (verdict.IsForward && packetIn.BufferId != OpenFlow.Protocol.OfpConstants.NoBuffer)
+        {
+            return; // the switch releases the buffered packet through the new flow
+        }
+
+        var dataLength = packetIn.BufferId == OpenFlow.Protocol.OfpConstants.NoBuffer ? frame.Length : 0;
+        var packetOut = output.Reserve(OfpType.PacketOut, L2LearningSwitch.PacketOutLength(dataLength), out var outXid);
+        if (!packetOut.IsEmpty)
+        {
+            L2LearningSwitch.WritePacketOut(packetOut, outXid, verdict, inPort, packetIn.BufferId, frame);
         }
     }
 
@@ -464,7 +483,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     /// store, on this switch's event loop, back out the port it came in on (patch-int, same VLAN).
     /// A client over its rate is dropped and counted; no answer for anything the store does not know.
     /// </summary>
-    private void AnswerDhcp(ManagedSwitch m, PacketIn packetIn, IPacketOutput output)
+    private void AnswerDhcp(ManagedSwitch m, in PacketInView packetIn, IPacketOutput output)
     {
         if (!_options.Dhcp || packetIn.TableId != Apps.Overlay.BrTun.FromLocal || packetIn.InPort is not { } inPort)
         {
@@ -477,7 +496,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return;
         }
 
-        var frame = packetIn.Data.Span;
+        var frame = packetIn.Data;
         var limiter = m.DhcpLimiter ??= new DhcpRateLimiter(_options.DhcpRatePerClient, _options.DhcpBurstPerClient);
         if (frame.Length >= 12 && !limiter.TryAcquire(OpenFlow.MacAddress.Read(frame[6..12]).Value, _time.GetUtcNow()))
         {

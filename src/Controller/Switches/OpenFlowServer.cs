@@ -63,7 +63,7 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
                 ch.Pipeline
                     .AddLast("frame", new OfpFrameDecoder())
                     .AddLast("size", session.FrameSizeTap)
-                    .AddLast("decode", OfpMessageDecoder.Instance)
+                    .AddLast("decode", OfpMessageDecoder.WithRawPacketIns)
                     .AddLast("encode", OfpMessageEncoder.Instance)
                     .AddLast("idle", new IdleStateHandler(_options.EchoInterval, TimeSpan.Zero, TimeSpan.Zero))
                     .AddLast("session", session);

@@ -74,9 +74,11 @@ internal sealed partial class SwitchSession
     }
 
     /// <summary>True when <paramref name="m"/> may go to the switch now; a suppressed write is counted.</summary>
-    private bool MayWrite(OfpMessage m)
+    private bool MayWrite(OfpMessage m) => MayWrite(m.Type);
+
+    private bool MayWrite(OfpType type)
     {
-        if (Arbiter is not { } arbiter || !IsStateChanging(m.Type))
+        if (Arbiter is not { } arbiter || !IsStateChanging(type))
         {
             return true;
         }
@@ -86,7 +88,7 @@ internal sealed partial class SwitchSession
             return true;
         }
 
-        arbiter.WriteSuppressed(DatapathId, m.Type);
+        arbiter.WriteSuppressed(DatapathId, type);
         return false;
     }
 

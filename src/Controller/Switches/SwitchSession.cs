@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net;
+using DotNetty.Buffers;
 using DotNetty.Codecs;
 using IScheduledTask = DotNetty.Common.Concurrency.IScheduledTask;
 using DotNetty.Common.Utilities;
@@ -27,6 +28,12 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 {
     private const int LogHexBytes = 32;
 
+    /// <summary>The answers of one read burst are gathered in one buffer and written with the flush.</summary>
+    private const int AnswersInitialBytes = 4096;
+
+    /// <summary>Bounds one burst's gathered answers; beyond it PACKET_INs are dropped and counted.</summary>
+    private const int AnswersMaxBytes = 1 << 20;
+
     private readonly OpenFlowServerOptions _options;
     private readonly SwitchRegistry _registry;
     private readonly IOpenFlowMetrics _metrics;
@@ -40,6 +47,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private int _lastFrameLength;
     private long _portPartBytes;
     private int _packetInsThisBurst;
+    private IByteBuffer? _answers;
     private volatile Phase _phase;
     private uint _xid;
     private uint _featuresXid;
@@ -143,6 +151,17 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             case DecodeFailure f:
                 OnDecodeFailure(context, f);
                 break;
+            case IByteBuffer frame:
+                try
+                {
+                    OnRawPacketIn(context, frame);
+                }
+                finally
+                {
+                    frame.Release();
+                }
+
+                break;
             default:
                 ReferenceCountUtil.Release(message);
                 break;
@@ -153,6 +172,12 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     {
         ArgumentNullException.ThrowIfNull(context);
         _packetInsThisBurst = 0;
+        if (_answers is { } answers)
+        {
+            _answers = null;
+            _ = context.WriteAsync(answers);
+        }
+
         context.Flush();
     }
 
@@ -223,6 +248,12 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     {
         var wasReady = _published;
         _phase = Phase.Closed;
+        if (_answers is { } unsent)
+        {
+            _answers = null;
+            unsent.Release();
+        }
+
         _handshakeTimer?.Cancel();
         foreach (var xid in _pending.Keys)
         {
@@ -350,6 +381,53 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
             return;
         }
 
+        HandlePacketIn(handler, PacketInView.Of(pi));
+    }
+
+    /// <summary>
+    /// A PACKET_IN the decoder passed on undecoded (<see cref="OfpMessageDecoder.WithRawPacketIns"/>):
+    /// read in place when ready and a handler is registered; otherwise decoded the ordinary way, so
+    /// that the handshake, the registry's subscribers and the error paths see what they always did.
+    /// </summary>
+    private void OnRawPacketIn(IChannelHandlerContext ctx, IByteBuffer frame)
+    {
+        var handler = _registry.PacketInHandler;
+        byte[]? rented = null;
+        try
+        {
+            ReadOnlySpan<byte> bytes;
+            if (frame.HasArray)
+            {
+                bytes = new ReadOnlySpan<byte>(frame.Array, frame.ArrayOffset + frame.ReaderIndex, frame.ReadableBytes);
+            }
+            else
+            {
+                rented = System.Buffers.ArrayPool<byte>.Shared.Rent(frame.ReadableBytes);
+                frame.GetBytes(frame.ReaderIndex, rented, 0, frame.ReadableBytes);
+                bytes = rented.AsSpan(0, frame.ReadableBytes);
+            }
+
+            if (handler is null || _phase != Phase.Ready || !PacketInView.TryReadInPortOnly(bytes, out var view))
+            {
+                OnMessage(ctx, MessageCodec.Decode(bytes));
+                return;
+            }
+
+            Counters.CountIn(OfpType.PacketIn);
+            _metrics.MessageIn(OfpType.PacketIn);
+            HandlePacketIn(handler, view);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void HandlePacketIn(IPacketInHandler handler, in PacketInView packetIn)
+    {
         if (_channel is not { IsWritable: true } || ++_packetInsThisBurst > _options.PacketInBurstLimit)
         {
             Counters.CountPacketInDropped();
@@ -359,7 +437,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
         try
         {
-            handler.OnPacketIn(this, pi, this);
+            handler.OnPacketIn(this, packetIn, this);
         }
 #pragma warning disable CA1031 // A handler failure on one packet must not close the switch.
         catch (Exception ex)
@@ -387,6 +465,31 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         }
 
         _ = Write(ctx, message);
+    }
+
+    Span<byte> IPacketOutput.Reserve(OfpType type, int length, out uint xid)
+    {
+        xid = 0;
+        if (_context is not { } ctx || !MayWrite(type))
+        {
+            return [];
+        }
+
+        var answers = _answers ??= ctx.Allocator.HeapBuffer(AnswersInitialBytes);
+        if (answers.WriterIndex + length > AnswersMaxBytes)
+        {
+            Counters.CountPacketInDropped();
+            _metrics.Error(OpenFlowErrorKind.PacketInDropped);
+            return [];
+        }
+
+        answers.EnsureWritable(length);
+        var at = answers.WriterIndex;
+        answers.SetWriterIndex(at + length);
+        xid = NextXid();
+        Counters.CountOut(type);
+        _metrics.MessageOut(type);
+        return new Span<byte>(answers.Array, answers.ArrayOffset + at, length);
     }
 
     private void OnHello(IChannelHandlerContext ctx, Hello hello)

@@ -36,4 +36,14 @@ public sealed class OfpFrameDecoder : LengthFieldBasedFrameDecoder
 
         base.Decode(context, input, output);
     }
+
+    /// <summary>
+    /// A retained slice of the cumulation: for a pooled buffer a recycled slice object, where the base
+    /// class's plain slice allocates one per frame.
+    /// </summary>
+    protected override IByteBuffer ExtractFrame(IChannelHandlerContext context, IByteBuffer buffer, int index, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        return buffer.RetainedSlice(index, length);
+    }
 }

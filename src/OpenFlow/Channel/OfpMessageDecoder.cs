@@ -13,9 +13,23 @@ namespace OpenFlow.Channel;
 /// bad message does not cost the connection. The frame is released by the base class.
 /// Stateless, so one instance can serve every channel.
 /// </summary>
+/// <remarks>
+/// <see cref="WithRawPacketIns"/> passes a well-formed PACKET_IN whose match is only in_port on as the
+/// frame itself (an <see cref="IByteBuffer"/> the next handler must release), for a handler that reads
+/// it in place with <see cref="Messages.PacketInView"/> instead of decoding it into objects.
+/// </remarks>
 public sealed class OfpMessageDecoder : MessageToMessageDecoder<IByteBuffer>
 {
-    public static readonly OfpMessageDecoder Instance = new();
+    public static readonly OfpMessageDecoder Instance = new(rawPacketIns: false);
+
+    public static readonly OfpMessageDecoder WithRawPacketIns = new(rawPacketIns: true);
+
+    private readonly bool _rawPacketIns;
+
+    private OfpMessageDecoder(bool rawPacketIns)
+    {
+        _rawPacketIns = rawPacketIns;
+    }
 
     /// <summary>Stateless: one instance serves every channel (DotNetty's @Sharable).</summary>
     public override bool IsSharable => true;
@@ -27,6 +41,7 @@ public sealed class OfpMessageDecoder : MessageToMessageDecoder<IByteBuffer>
         var length = message.ReadableBytes;
         byte[]? rented = null;
         ReadOnlySpan<byte> frame;
+        var raw = false;
         if (message.HasArray)
         {
             frame = new ReadOnlySpan<byte>(message.Array, message.ArrayOffset + message.ReaderIndex, length);
@@ -40,6 +55,14 @@ public sealed class OfpMessageDecoder : MessageToMessageDecoder<IByteBuffer>
 
         try
         {
+            if (_rawPacketIns && Messages.PacketInView.TryReadInPortOnly(frame, out _))
+            {
+                // Retained for the next handler; the base class releases our own reference.
+                raw = true;
+                output.Add(message.Retain());
+                return;
+            }
+
             output.Add(MessageCodec.Decode(frame));
         }
         catch (OfpDecodeException e)
@@ -48,7 +71,11 @@ public sealed class OfpMessageDecoder : MessageToMessageDecoder<IByteBuffer>
         }
         finally
         {
-            message.SkipBytes(length);
+            if (!raw)
+            {
+                message.SkipBytes(length);
+            }
+
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);

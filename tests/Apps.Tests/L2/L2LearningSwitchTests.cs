@@ -217,4 +217,37 @@ public sealed class L2LearningSwitchTests
             Assert.That(table.Process(new FakePacket(3, H2, H1)).Select(o => o.Port), Is.EqualTo(new[] { OfpPort.Controller }), "the flow is per in_port");
         }
     }
+
+    [TestCase(OfpConstants.NoBuffer)]
+    [TestCase(0x42u)]
+    public void The_in_place_answers_are_the_bytes_of_the_decision_s_messages(uint bufferId)
+    {
+        var app = new L2LearningSwitch(new L2LearningOptions { FlowIdleTimeout = 30, FlowHardTimeout = 600 });
+        var objects = new L2MacTables();
+        var inPlace = new L2MacTables();
+        foreach (var (dst, src, inPort) in new[] { (H2, H1, 1u), (H1, H2, 2u), (H2, H1, 1u), (MacAddress.Broadcast, H2, 2u) })
+        {
+            var frame = Frame(dst, src);
+            var decision = app.HandlePacketIn(objects, Dpid, inPort, frame, bufferId, T0);
+            var verdict = app.Decide(inPlace, Dpid, inPort, frame, T0);
+
+            var written = new List<byte[]>();
+            if (verdict.IsForward)
+            {
+                var flowAdd = new byte[L2LearningSwitch.FlowAddLength];
+                app.WriteFlowAdd(flowAdd, 0, verdict, inPort, bufferId);
+                written.Add(flowAdd);
+            }
+
+            if (!(verdict.IsForward && bufferId != OfpConstants.NoBuffer))
+            {
+                var packetOut = new byte[L2LearningSwitch.PacketOutLength(bufferId == OfpConstants.NoBuffer ? frame.Length : 0)];
+                L2LearningSwitch.WritePacketOut(packetOut, 0, verdict, inPort, bufferId, frame);
+                written.Add(packetOut);
+            }
+
+            Assert.That(written, Is.EqualTo(decision.Messages.Select(m => OpenFlow.Wire.MessageCodec.Encode(m)).ToList()), $"{src} -> {dst} on port {inPort}");
+            Assert.That(verdict.OutPort, Is.EqualTo(decision.OutPort));
+        }
+    }
 }

@@ -45,9 +45,13 @@ internal sealed class FakeSwitchEvents : ISwitchEvents
     }
 
     /// <summary>Delivers a PACKET_IN the way a session does (handler call on "the loop"); answers go to <paramref name="sent"/>.</summary>
-    public void PacketIn(ISwitchConnection connection, PacketIn packetIn, ICollection<OfpMessage> sent) =>
+    public void PacketIn(ISwitchConnection connection, PacketIn packetIn, ICollection<OfpMessage> sent)
+    {
+        var output = new CollectingOutput(sent);
         (PacketInHandler ?? throw new InvalidOperationException("no PACKET_IN handler"))
-            .OnPacketIn(connection, packetIn, new CollectingOutput(sent));
+            .OnPacketIn(connection, PacketInView.Of(packetIn), output);
+        output.Complete();
+    }
 
     public void Publish(SwitchEvent e)
     {
@@ -65,8 +69,33 @@ internal sealed class FakeSwitchEvents : ISwitchEvents
         public void Dispose() => events.PacketInHandler = null;
     }
 
+    /// <summary>Collects the answers as messages; reserved bytes are decoded once filled (on the next write or at the end).</summary>
     private sealed class CollectingOutput(ICollection<OfpMessage> sent) : IPacketOutput
     {
-        public void Write(OfpMessage message) => sent.Add(message);
+        private byte[]? _reserved;
+        private uint _xid;
+
+        public void Write(OfpMessage message)
+        {
+            Complete();
+            sent.Add(message);
+        }
+
+        public Span<byte> Reserve(OpenFlow.Protocol.OfpType type, int length, out uint xid)
+        {
+            Complete();
+            _reserved = new byte[length];
+            xid = ++_xid;
+            return _reserved;
+        }
+
+        public void Complete()
+        {
+            if (_reserved is { } bytes)
+            {
+                _reserved = null;
+                sent.Add(OpenFlow.Wire.MessageCodec.Decode(bytes));
+            }
+        }
     }
 }

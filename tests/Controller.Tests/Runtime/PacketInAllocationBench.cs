@@ -17,19 +17,23 @@ using OpenFlow.Wire;
 namespace Controller.Tests.Runtime;
 
 /// <summary>
-/// Not a test of behaviour: measures bytes allocated per PACKET_IN on the learning switch's whole
-/// per-switch path (frame decoder, message decoder, session, runtime handler, L2 app, encoder) in an
-/// EmbeddedChannel on this thread, in steady state (both MACs learned, so every PACKET_IN yields a
-/// FLOW_MOD and a PACKET_OUT). Run with <c>--filter TestCategory=Bench</c>; prints the numbers and
-/// fails only on a gross regression.
+/// Bytes allocated per PACKET_IN on the learning switch's whole per-switch path (frame decoder, message
+/// decoder, session, runtime handler, L2 app, answer buffer) in an EmbeddedChannel on this thread, in
+/// steady state (both MACs learned, so every PACKET_IN yields a FLOW_MOD and a PACKET_OUT). Allocation
+/// is counted, not timed, so this runs with the suite: the in-place path (PacketInView, L2Verdict,
+/// InPlaceEncoder, one answer buffer per read burst) must stay allocation-free per packet; what is
+/// left is per burst (the answer buffer's write) and shows as a few bytes per packet. The rate it
+/// prints is not asserted (shared machines).
 /// </summary>
 [TestFixture]
-[Explicit("benchmark")]
 [Category("Bench")]
 public sealed class PacketInAllocationBench
 {
+    /// <summary>Per-burst costs (one write of the answers, the inbound buffer) spread over 256 packets stay well below this.</summary>
+    private const double MaxBytesPerPacketIn = 64;
+
     [Test]
-    public async Task AllocatedBytesPerPacketIn_L2SteadyState()
+    public async Task Steady_state_PACKET_IN_allocates_nothing_per_packet()
     {
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var store = TenantStore.Open(new MemoryStream());
@@ -77,7 +81,10 @@ public sealed class PacketInAllocationBench
 
             void RunBurst()
             {
-                sw.Channel.WriteInbound(Unpooled.WrappedBuffer(burst));
+                // A pooled buffer, as the socket read delivers (its frame slices are recycled).
+                var input = PooledByteBufferAllocator.Default.HeapBuffer(burst.Length);
+                input.WriteBytes(burst);
+                sw.Channel.WriteInbound(input);
                 while (sw.Channel.ReadOutbound<IByteBuffer>() is { } o)
                 {
                     o.Release();
@@ -105,7 +112,7 @@ public sealed class PacketInAllocationBench
                 $"{perPacket:F0} bytes allocated per PACKET_IN (FLOW_MOD + PACKET_OUT each: {answers} answers for {bursts * perBurst} PACKET_INs); " +
                 $"{bursts * perBurst / watch.Elapsed.TotalSeconds:F0} PACKET_INs/s on one thread incl. EmbeddedChannel overhead");
             Assert.That(answers, Is.EqualTo(2L * bursts * perBurst), "every PACKET_IN answered with FLOW_MOD and PACKET_OUT");
-            Assert.That(perPacket, Is.LessThan(8192), "gross regression");
+            Assert.That(perPacket, Is.LessThan(MaxBytesPerPacketIn), "the PACKET_IN path allocates per packet again (it was 3,211 bytes before the in-place path)");
         }
         finally
         {

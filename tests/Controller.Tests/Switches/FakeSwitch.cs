@@ -18,7 +18,7 @@ internal sealed class FakeSwitch : IDisposable
     public FakeSwitch(SwitchRegistry registry, OpenFlowServerOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
     {
         Session = new SwitchSession(options ?? new OpenFlowServerOptions(), registry, NullOpenFlowMetrics.Instance, logger ?? NullLogger.Instance, time);
-        Channel = new EmbeddedChannel(new OfpFrameDecoder(), Session.FrameSizeTap, OfpMessageDecoder.Instance, OfpMessageEncoder.Instance, Session);
+        Channel = new EmbeddedChannel(new OfpFrameDecoder(), Session.FrameSizeTap, OfpMessageDecoder.WithRawPacketIns, OfpMessageEncoder.Instance, Session);
     }
 
     public EmbeddedChannel Channel { get; }
@@ -39,9 +39,19 @@ internal sealed class FakeSwitch : IDisposable
 
     public void SendRaw(byte[] bytes) => Channel.WriteInbound(Unpooled.WrappedBuffer(bytes));
 
-    /// <summary>The next message the controller sent, or null if none is queued.</summary>
+    private readonly Queue<OfpMessage> _received = new();
+
+    /// <summary>
+    /// The next message the controller sent, or null if none is queued. One written buffer may hold
+    /// several messages (a read burst's PACKET_IN answers are written together).
+    /// </summary>
     public OfpMessage? Receive()
     {
+        if (_received.TryDequeue(out var queued))
+        {
+            return queued;
+        }
+
         Channel.RunPendingTasks();
         var buf = Channel.ReadOutbound<IByteBuffer>();
         if (buf is null)
@@ -53,12 +63,19 @@ internal sealed class FakeSwitch : IDisposable
         {
             var bytes = new byte[buf.ReadableBytes];
             buf.ReadBytes(bytes);
-            return MessageCodec.Decode(bytes);
+            for (var at = 0; at < bytes.Length;)
+            {
+                var length = (bytes[at + 2] << 8) | bytes[at + 3];
+                _received.Enqueue(MessageCodec.Decode(bytes.AsSpan(at, length)));
+                at += length;
+            }
         }
         finally
         {
             buf.Release();
         }
+
+        return _received.Dequeue();
     }
 
     public T Receive<T>()

@@ -168,10 +168,10 @@ public sealed class SessionBoundsTests
     {
         public int Calls { get; private set; }
 
-        public void OnPacketIn(ISwitchConnection connection, PacketIn packetIn, IPacketOutput output)
+        public void OnPacketIn(ISwitchConnection connection, in PacketInView packetIn, IPacketOutput output)
         {
             Calls++;
-            output.Write(new PacketOut { InPort = 1, Actions = [new OutputAction(OfpPort.Flood, 0)], Data = packetIn.Data });
+            output.Write(new PacketOut { InPort = 1, Actions = [new OutputAction(OfpPort.Flood, 0)], Data = Octets.CopyOf(packetIn.Data) });
         }
     }
 }

@@ -231,8 +231,14 @@ public sealed class BoundsWithOvsTests
     /// <summary>Answers every PACKET_IN with a flood PACKET_OUT carrying the frame, like a hub.</summary>
     private sealed class FloodingHandler : IPacketInHandler
     {
-        public void OnPacketIn(ISwitchConnection connection, PacketIn packetIn, IPacketOutput output) =>
-            output.Write(new PacketOut { InPort = packetIn.InPort ?? OfpPort.Controller, Actions = [new OutputAction(OfpPort.Flood, 0)], Data = packetIn.Data });
+        public void OnPacketIn(ISwitchConnection connection, in PacketInView packetIn, IPacketOutput output)
+        {
+            var answer = output.Reserve(OfpType.PacketOut, InPlaceEncoder.PacketOutLength(packetIn.Data.Length), out var xid);
+            if (!answer.IsEmpty)
+            {
+                InPlaceEncoder.WritePacketOut(answer, xid, OfpConstants.NoBuffer, packetIn.InPort ?? OfpPort.Controller, OfpPort.Flood, packetIn.Data);
+            }
+        }
     }
 
     /// <summary>Counts log lines by event id and the bytes of their text.</summary>
