@@ -189,7 +189,11 @@ internal static class ApiEndpoints
                 {
                     errors.Add("mac", "mac is required.");
                 }
-                else if (!WireFormat.TryParseMac(body.Mac, out mac))
+                else if (OpenFlow.MacAddress.TryParse(body.Mac, out var parsed))
+                {
+                    mac = parsed.Value;
+                }
+                else
                 {
                     errors.Add("mac", $"mac must look like aa:bb:cc:dd:ee:ff; got '{body.Mac}'.");
                 }
@@ -275,12 +279,12 @@ internal static class ApiEndpoints
 
     private static ulong RouteDatapathId(string text)
     {
-        if (!WireFormat.TryParseDatapathId(text, out var dpid))
+        if (!OpenFlow.DatapathId.TryParse(text, out var dpid))
         {
             throw new StoreValidationException("dpid", $"dpid must be up to 16 hex digits; got '{text}'.");
         }
 
-        return dpid;
+        return dpid.Value;
     }
 
     private static ulong? ParseDatapathId(string? text, bool required, RequestErrors errors)
@@ -295,13 +299,13 @@ internal static class ApiEndpoints
             return null;
         }
 
-        if (!WireFormat.TryParseDatapathId(text, out var dpid))
+        if (!OpenFlow.DatapathId.TryParse(text, out var dpid))
         {
             errors.Add("datapathId", $"datapathId must be up to 16 hex digits; got '{text}'.");
             return null;
         }
 
-        return dpid;
+        return dpid.Value;
     }
 
     /// <summary>A tunnel endpoint: dotted-decimal IPv4, or IPv6 in its usual text form (no zone id).</summary>

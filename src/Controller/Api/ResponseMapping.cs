@@ -25,7 +25,7 @@ internal static class ResponseMapping
             Apps.Dhcp.DhcpResponder.ServerAddress(store.Current, d.Network)?.ToString());
 
     public static HostResponse ToResponse(this HostInfo h) =>
-        new(h.Id, h.Name, h.DatapathId is { } dpid ? WireFormat.DatapathId(dpid) : null, h.TunnelIp.ToString(), h.SystemId);
+        new(h.Id, h.Name, h.DatapathId is { } dpid ? new OpenFlow.DatapathId(dpid).ToString() : null, h.TunnelIp.ToString(), h.SystemId);
 
     public static PortResponse ToResponse(this PortDetails d, TenantStore store)
     {
@@ -36,7 +36,7 @@ internal static class ResponseMapping
             p.Id,
             p.NetworkId,
             p.HostId,
-            WireFormat.Mac(p.Mac),
+            new OpenFlow.MacAddress(p.Mac).ToString(),
             p.Ip?.ToString(),
             p.Name,
             d.Vlan,
@@ -89,7 +89,7 @@ internal static class ResponseMapping
     }
 
     private static SwitchResponse ToResponse(this SwitchInfo s, string? hostId) => new(
-        WireFormat.DatapathId(s.DatapathId),
+        new OpenFlow.DatapathId(s.DatapathId).ToString(),
         s.RemoteAddress,
         s.Ports,
         s.Role,
@@ -101,5 +101,5 @@ internal static class ResponseMapping
         hostId);
 
     public static SwitchFlowsResponse ToResponse(this SwitchFlowsInfo f) =>
-        new(WireFormat.DatapathId(f.DatapathId), f.Desired, f.Installed, f.LastReconcile, f.State, f.ConfirmedVersion, f.DriftRepairs, f.FlowMonitor, f.MonitorDriftEvents, f.BundleCommits);
+        new(new OpenFlow.DatapathId(f.DatapathId).ToString(), f.Desired, f.Installed, f.LastReconcile, f.State, f.ConfirmedVersion, f.DriftRepairs, f.FlowMonitor, f.MonitorDriftEvents, f.BundleCommits);
 }

@@ -4,70 +4,12 @@ using System.Net.Sockets;
 
 namespace Controller.Api;
 
-/// <summary>Text forms used by the REST API: MACs "aa:bb:cc:dd:ee:ff", datapath ids as 16 hex digits.</summary>
+/// <summary>
+/// Strict IP text forms of the REST API. MACs and datapath ids are <see cref="OpenFlow.MacAddress"/> and
+/// <see cref="OpenFlow.DatapathId"/>, whose text forms the whole controller shares.
+/// </summary>
 internal static class WireFormat
 {
-    public static string Mac(ulong mac) => string.Create(17, mac, static (span, m) =>
-    {
-        for (var i = 0; i < 6; i++)
-        {
-            var b = (byte)(m >> (8 * (5 - i)));
-            b.TryFormat(span[(i * 3)..], out _, "x2", CultureInfo.InvariantCulture);
-            if (i < 5)
-            {
-                span[(i * 3) + 2] = ':';
-            }
-        }
-    });
-
-    /// <summary>Six two-digit hex groups separated by ':' or '-'.</summary>
-    public static bool TryParseMac(string? text, out ulong mac)
-    {
-        mac = 0;
-        if (text is null || text.Length != 17)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < 6; i++)
-        {
-            if (i < 5 && text[(i * 3) + 2] is not (':' or '-'))
-            {
-                return false;
-            }
-
-            if (!byte.TryParse(text.AsSpan(i * 3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
-            {
-                return false;
-            }
-
-            mac = (mac << 8) | b;
-        }
-
-        return true;
-    }
-
-    public static string DatapathId(ulong dpid) => dpid.ToString("x16", CultureInfo.InvariantCulture);
-
-    /// <summary>Up to 16 hex digits, optionally "0x"-prefixed or colon-separated as ovs-ofctl prints them.</summary>
-    public static bool TryParseDatapathId(string? text, out ulong dpid)
-    {
-        dpid = 0;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        var t = text.Trim().Replace(":", "", StringComparison.Ordinal);
-        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            t = t[2..];
-        }
-
-        return t.Length is > 0 and <= 16
-            && ulong.TryParse(t, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out dpid);
-    }
-
     /// <summary>IPv6 text (RFC 4291 forms, hex digits, colons, an embedded dotted IPv4 tail) without a zone id.</summary>
     public static bool TryParseIPv6(string? text, out IPAddress ip)
     {

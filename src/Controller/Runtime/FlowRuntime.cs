@@ -6,7 +6,6 @@ using Apps.Dhcp;
 using Apps.Flows;
 using Apps.L2;
 using Apps.Model;
-using Controller.Api;
 using Controller.Metrics;
 using Controller.Switches;
 using Controller.Plumbing;
@@ -86,9 +85,9 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         _metrics.Meter.CreateObservableGauge("ofcontroller_reconciler_switches", ObserveStates, description: "Connected switches by reconciler state.");
         foreach (var (key, app) in _options.Apps)
         {
-            if (WireFormat.TryParseDatapathId(key, out var dpid))
+            if (OpenFlow.DatapathId.TryParse(key, out var dpid))
             {
-                _overrides[dpid] = app;
+                _overrides[dpid.Value] = app;
             }
         }
 

@@ -1,4 +1,3 @@
-using Controller.Api;
 using Microsoft.Extensions.Options;
 
 namespace Controller.Runtime;
@@ -37,7 +36,7 @@ internal sealed class RuntimeOptionsValidator : IValidateOptions<RuntimeOptions>
 
         foreach (var key in options.Apps.Keys)
         {
-            if (!WireFormat.TryParseDatapathId(key, out _))
+            if (!OpenFlow.DatapathId.TryParse(key, out _))
             {
                 failures.Add($"Runtime:Apps key '{key}' is not a datapath id (up to 16 hex digits).");
             }

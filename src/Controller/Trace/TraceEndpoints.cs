@@ -26,7 +26,7 @@ internal static class TraceEndpoints
                 var view = (host.DatapathId is { } dpid ? source.View(dpid) : null)
                     ?? throw new StoreConflictException(
                         host.DatapathId is { } known
-                            ? $"the switch of host {host.Id} (dpid {Api.WireFormat.DatapathId(known)}) is not connected."
+                            ? $"the switch of host {host.Id} (dpid {new OpenFlow.DatapathId(known)}) is not connected."
                             : $"host {host.Id} has no datapath id yet (its br-tun has not been learned over OVSDB).",
                         "host");
                 var inPort = query.ResolveInPort(view);

@@ -218,12 +218,12 @@ internal sealed record TraceQuery(string Host, string InPort, TracePacket Packet
             return 0;
         }
 
-        if (!WireFormat.TryParseMac(text, out var mac))
+        if (!OpenFlow.MacAddress.TryParse(text, out var mac))
         {
             errors.Add(field, $"{field} must be a MAC address like 02:00:00:00:00:01; got '{text}'.");
         }
 
-        return mac;
+        return mac.Value;
     }
 
     private static uint Ip(RequestErrors errors, string field, string? text)

@@ -71,7 +71,7 @@ internal static class TraceMapping
             h.FromHop,
             h.Host.Id,
             h.Host.Name,
-            WireFormat.DatapathId(h.Host.DatapathId!.Value),
+            new OpenFlow.DatapathId(h.Host.DatapathId!.Value).ToString(),
             h.Trace.Input.InPort,
             h.InPortName,
             TracePacketDto.From(h.Trace.Input),
@@ -102,5 +102,5 @@ internal static class TraceMapping
         _ => "other",
     };
 
-    private static TraceVmPortDto Vm(Apps.Model.PortInfo p) => new(p.Id, p.Name, WireFormat.Mac(p.Mac), p.Ip?.ToString());
+    private static TraceVmPortDto Vm(Apps.Model.PortInfo p) => new(p.Id, p.Name, new OpenFlow.MacAddress(p.Mac).ToString(), p.Ip?.ToString());
 }

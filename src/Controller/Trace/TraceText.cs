@@ -25,7 +25,7 @@ internal static class TraceText
             }
 
             sb.Append("Flow: ").Append(h.Trace.Input.ToOvsFlow()).Append('\n').Append('\n');
-            var title = $"bridge(\"dpid {WireFormat.DatapathId(h.Host.DatapathId!.Value)}\") on host {h.Host.Name} ({h.Host.Id}), in_port {h.InPortName}";
+            var title = $"bridge(\"dpid {new OpenFlow.DatapathId(h.Host.DatapathId!.Value)}\") on host {h.Host.Name} ({h.Host.Id}), in_port {h.InPortName}";
             sb.Append(title).Append('\n').Append(new string('-', title.Length)).Append('\n');
             foreach (var s in h.Trace.Steps)
             {
@@ -77,7 +77,7 @@ internal static class TraceText
                 if (o.VmPorts is { } vms)
                 {
                     sb.Append(" -> network ").Append(o.Network?.Id ?? "?").Append(", VM ports: ")
-                        .Append(vms.Count == 0 ? "none" : string.Join(", ", vms.Select(v => $"{v.Name} ({WireFormat.Mac(v.Mac)})")));
+                        .Append(vms.Count == 0 ? "none" : string.Join(", ", vms.Select(v => $"{v.Name} ({new OpenFlow.MacAddress(v.Mac)})")));
                 }
 
                 if (o.Note is not null)

@@ -126,7 +126,7 @@ internal sealed class LiveEvents : BackgroundService
                 };
                 if (kind is not null)
                 {
-                    Publish(new LiveEvent(kind, _store.Current.Version, WireFormat.DatapathId(e.DatapathId.Value)));
+                    Publish(new LiveEvent(kind, _store.Current.Version, new OpenFlow.DatapathId(e.DatapathId.Value).ToString()));
                 }
             }
         }

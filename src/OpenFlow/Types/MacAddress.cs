@@ -59,24 +59,27 @@ public readonly record struct MacAddress : IComparable<MacAddress>
         }
     });
 
+    /// <summary>
+    /// Exactly six two-digit hex groups separated by ':' or '-' (17 characters, no spaces): the form
+    /// REST takes. Shorter groups ("0:1:2:3:4:5") and surrounding whitespace are refused.
+    /// </summary>
     public static bool TryParse(string? text, out MacAddress mac)
     {
         mac = default;
-        if (text is null)
-        {
-            return false;
-        }
-
-        var parts = text.Trim().Split(':', '-');
-        if (parts.Length != 6)
+        if (text is null || text.Length != 17)
         {
             return false;
         }
 
         ulong v = 0;
-        foreach (var p in parts)
+        for (var i = 0; i < 6; i++)
         {
-            if (p.Length is < 1 or > 2 || !byte.TryParse(p, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
+            if (i < 5 && text[(i * 3) + 2] is not (':' or '-'))
+            {
+                return false;
+            }
+
+            if (!byte.TryParse(text.AsSpan(i * 3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
             {
                 return false;
             }
