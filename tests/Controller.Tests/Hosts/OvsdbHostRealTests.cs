@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -94,20 +95,7 @@ public sealed class OvsdbHostRealTests
         return await r.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe() is { } v)
-            {
-                return v;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail("timed out waiting for " + what);
-        throw new TimeoutException(what);
-    }
+    private static Task<T> PollAsync<T>(Func<Task<T?>> probe, string what)
+        where T : class
+        => Poll.ForAsync(probe, TimeSpan.FromSeconds(30), what, TimeSpan.FromMilliseconds(200));
 }

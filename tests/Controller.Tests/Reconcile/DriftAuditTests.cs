@@ -1,3 +1,4 @@
+using Tests.Shared;
 using Apps.Flows;
 using Apps.Model;
 using Controller.Reconcile;
@@ -24,7 +25,7 @@ public sealed class DriftAuditTests
             time);
         Assert.That(r.State, Is.EqualTo(ReconcilerState.Connecting));
         r.Start();
-        await Poll.UntilAsync(() => r.State == ReconcilerState.InSync && r.IsIdle, "the first reconcile");
+        await Poll.UntilAsync(() => r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the first reconcile");
         return (r, time);
     }
 
@@ -40,7 +41,7 @@ public sealed class DriftAuditTests
                 }
 
                 return r.Audits >= audits && r.IsIdle;
-            },
+            }, Poll.DefaultTimeout,
             $"audit {audits}");
     }
 
@@ -80,7 +81,7 @@ public sealed class DriftAuditTests
         var intruder = Ours(3, 7, 8, 5, 1);        // added under our cookie in another table
         sw.Put(intruder);
         await AuditAsync(r, time, 1);
-        await Poll.UntilAsync(() => r.DriftRepairs == 2 && r.State == ReconcilerState.InSync && r.IsIdle, "the repair");
+        await Poll.UntilAsync(() => r.DriftRepairs == 2 && r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the repair");
 
         using (Assert.EnterMultipleScope())
         {
@@ -104,7 +105,7 @@ public sealed class DriftAuditTests
         await AuditAsync(r, time, 1);
         Assert.That(r.DriftRepairs, Is.Zero, "the counts cannot see a change in place");
         await AuditAsync(r, time, 2);
-        await Poll.UntilAsync(() => r.DriftRepairs == 1 && r.IsIdle, "the repair after the full audit");
+        await Poll.UntilAsync(() => r.DriftRepairs == 1 && r.IsIdle, Poll.DefaultTimeout, "the repair after the full audit");
         Assert.That(sw.Flows.Single(f => f.Key == target.Key).Canonical(), Is.EqualTo(target.Canonical()));
     }
 
@@ -117,14 +118,14 @@ public sealed class DriftAuditTests
         await using var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => new SwitchSnapshot(Dpid, []),
             new SwitchReconcilerOptions { Debounce = TimeSpan.Zero, RetryDelay = TimeSpan.FromSeconds(1) }, time);
         r.Start();
-        await Poll.UntilAsync(() => r.State == ReconcilerState.Failed, "the failed read-back");
+        await Poll.UntilAsync(() => r.State == ReconcilerState.Failed, Poll.DefaultTimeout, "the failed read-back");
         Assert.That(r.ConfirmedVersion, Is.EqualTo(-1), "nothing confirmed yet");
         await Poll.UntilAsync(
             () =>
             {
                 time.Advance(TimeSpan.FromSeconds(1));
                 return r.State == ReconcilerState.InSync && r.IsIdle;
-            },
+            }, Poll.DefaultTimeout,
             "the retry to succeed");
         Assert.That(r.ConfirmedVersion, Is.EqualTo(NetworkSnapshot.Empty.Version));
     }

@@ -1,3 +1,4 @@
+using Tests.Shared;
 using Apps.Flows;
 using Apps.Model;
 using Controller.Reconcile;
@@ -21,7 +22,7 @@ public sealed class FlowMonitorRepairTests
         var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => new SwitchSnapshot(Dpid, []),
             options ?? new SwitchReconcilerOptions { Debounce = TimeSpan.Zero, RetryDelay = TimeSpan.FromMilliseconds(10), DriftSettle = TimeSpan.FromMilliseconds(20) });
         r.Start();
-        await Poll.UntilAsync(() => r.State == ReconcilerState.InSync && r.IsIdle && r.MonitorState != FlowMonitorState.Off, "the first reconcile and the monitor");
+        await Poll.UntilAsync(() => r.State == ReconcilerState.InSync && r.IsIdle && r.MonitorState != FlowMonitorState.Off, Poll.DefaultTimeout, "the first reconcile and the monitor");
         return r;
     }
 
@@ -37,7 +38,7 @@ public sealed class FlowMonitorRepairTests
         sw.Table.Remove(victim.Key);
         sw.Emit(MonitoredFakeSwitch.Deleted(victim));
 
-        await Poll.UntilAsync(() => sw.Table.Flows.Contains(victim) && r.State == ReconcilerState.InSync && r.IsIdle, "the deleted flow back");
+        await Poll.UntilAsync(() => sw.Table.Flows.Contains(victim) && r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the deleted flow back");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(r.MonitorState, Is.EqualTo(FlowMonitorState.Active));
@@ -65,7 +66,7 @@ public sealed class FlowMonitorRepairTests
         sw.Table.Put(modified);
         sw.Emit(MonitoredFakeSwitch.Full(NxFlowUpdateEvent.Modified, modified));           // ours, changed in place
 
-        await Poll.UntilAsync(() => sw.Table.Flows.Contains(Desired()[3]) && r.State == ReconcilerState.InSync && r.IsIdle, "the modified flow restored");
+        await Poll.UntilAsync(() => sw.Table.Flows.Contains(Desired()[3]) && r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the modified flow restored");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(r.MonitorUpdates, Is.EqualTo(4));
@@ -89,7 +90,7 @@ public sealed class FlowMonitorRepairTests
             sw.Emit(MonitoredFakeSwitch.Deleted(victim), MonitoredFakeSwitch.Full(NxFlowUpdateEvent.Added, victim));
         }
 
-        await Poll.UntilAsync(() => sw.Table.Flows.Contains(victim) && r.State == ReconcilerState.InSync && r.IsIdle, "the repair");
+        await Poll.UntilAsync(() => sw.Table.Flows.Contains(victim) && r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the repair");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(r.MonitorDriftEvents, Is.EqualTo(10_000));
@@ -110,7 +111,7 @@ public sealed class FlowMonitorRepairTests
         sw.EmitMessage(new NxFlowMonitorPaused());
         sw.EmitMessage(new NxFlowMonitorResumed());
 
-        await Poll.UntilAsync(() => sw.Table.Dumps == dumps + 1 && r.State == ReconcilerState.InSync && r.IsIdle, "the read-back after resume");
+        await Poll.UntilAsync(() => sw.Table.Dumps == dumps + 1 && r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the read-back after resume");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(sw.Table.FlowModsReceived, Is.EqualTo(mods));
@@ -134,7 +135,7 @@ public sealed class FlowMonitorRepairTests
         // Later runs do not ask again.
         app.Flows = [.. Desired().Take(4)];
         r.Invalidate();
-        await Poll.UntilAsync(() => sw.Table.Flows.Count == 4 && r.IsIdle, "the incremental run");
+        await Poll.UntilAsync(() => sw.Table.Flows.Count == 4 && r.IsIdle, Poll.DefaultTimeout, "the incremental run");
         Assert.That(sw.MonitorStarts, Is.EqualTo(1));
     }
 
@@ -180,7 +181,7 @@ public sealed class FlowMonitorRepairTests
         sw.Table.Remove(desired[0].Key);
         sw.Table.Remove(desired[1].Key);
         sw.Emit(MonitoredFakeSwitch.Deleted(desired[0]), MonitoredFakeSwitch.Deleted(desired[1]));
-        await Poll.UntilAsync(() => sw.Table.Flows.Count == desired.Count && r.State == ReconcilerState.InSync && r.IsIdle, "the repair");
+        await Poll.UntilAsync(() => sw.Table.Flows.Count == desired.Count && r.State == ReconcilerState.InSync && r.IsIdle, Poll.DefaultTimeout, "the repair");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(sw.BundleAttempts, Is.EqualTo(1), "refused once, remembered");
@@ -202,7 +203,7 @@ public sealed class FlowMonitorRepairTests
             new SwitchReconcilerOptions { Debounce = TimeSpan.Zero, RetryDelay = TimeSpan.FromSeconds(30) });
         await using var _ = r;
         r.Start();
-        await Poll.UntilAsync(() => r.State == ReconcilerState.Failed, "the failed run");
+        await Poll.UntilAsync(() => r.State == ReconcilerState.Failed, Poll.DefaultTimeout, "the failed run");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(sw.BundleAttempts, Is.EqualTo(1));

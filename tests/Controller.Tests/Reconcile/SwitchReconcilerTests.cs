@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using Apps.Overlay;
@@ -43,7 +44,7 @@ public sealed class SwitchReconcilerTests
     {
         var r = new SwitchReconciler(sw, app, state ?? (() => NetworkSnapshot.Empty), () => Ports, options ?? Fast);
         r.Start();
-        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, "the first reconcile");
+        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, Poll.DefaultTimeout, "the first reconcile");
         return r;
     }
 
@@ -124,7 +125,7 @@ public sealed class SwitchReconcilerTests
         await using var r = await StartedAsync(sw, app);
         app.Flows = [Desired()[0]];
         r.Invalidate();
-        await Poll.UntilAsync(() => r.Runs == 2 && r.IsIdle, "the second reconcile");
+        await Poll.UntilAsync(() => r.Runs == 2 && r.IsIdle, Poll.DefaultTimeout, "the second reconcile");
 
         using (Assert.EnterMultipleScope())
         {
@@ -144,7 +145,7 @@ public sealed class SwitchReconcilerTests
 
         await using var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => Ports, Fast);
         r.Start();
-        await Poll.UntilAsync(() => sw.Dumps >= 2 && r.IsIdle && r.LastError is null && r.LastReconcile is not null, "the resync");
+        await Poll.UntilAsync(() => sw.Dumps >= 2 && r.IsIdle && r.LastError is null && r.LastReconcile is not null, Poll.DefaultTimeout, "the resync");
 
         using (Assert.EnterMultipleScope())
         {
@@ -167,7 +168,7 @@ public sealed class SwitchReconcilerTests
 
         Volatile.Write(ref state, TwoHosts(ports: 2));
         r.Invalidate();
-        await Poll.UntilAsync(() => r.Runs == 2 && r.IsIdle, "the incremental reconcile");
+        await Poll.UntilAsync(() => r.Runs == 2 && r.IsIdle, Poll.DefaultTimeout, "the incremental reconcile");
 
         using (Assert.EnterMultipleScope())
         {
@@ -194,9 +195,9 @@ public sealed class SwitchReconcilerTests
             r.Invalidate();
         }
 
-        await Poll.UntilAsync(() => r.Runs == 2, "the debounced reconcile");
+        await Poll.UntilAsync(() => r.Runs == 2, Poll.DefaultTimeout, "the debounced reconcile");
         var elapsed = clock.Elapsed;
-        await Poll.UntilAsync(() => r.IsIdle, "idle");
+        await Poll.UntilAsync(() => r.IsIdle, Poll.DefaultTimeout, "idle");
 
         using (Assert.EnterMultipleScope())
         {
@@ -216,13 +217,13 @@ public sealed class SwitchReconcilerTests
         var swB = new FakeFlowSwitch(2);
         await using var b = new SwitchReconciler(swB, app, () => NetworkSnapshot.Empty, () => Ports, Fast);
         b.Start();
-        await Poll.UntilAsync(() => b.LastReconcile is not null && b.IsIdle, "b's first reconcile");
+        await Poll.UntilAsync(() => b.LastReconcile is not null && b.IsIdle, Poll.DefaultTimeout, "b's first reconcile");
         Assert.That(registry.Register(a), Is.Null);
         Assert.That(registry.Register(b), Is.Null);
 
         app.Flows = [Desired()[0]];
         registry.InvalidateAll();
-        await Poll.UntilAsync(() => a.Runs == 2 && b.Runs == 2 && a.IsIdle && b.IsIdle, "both reconciles");
+        await Poll.UntilAsync(() => a.Runs == 2 && b.Runs == 2 && a.IsIdle && b.IsIdle, Poll.DefaultTimeout, "both reconciles");
 
         using (Assert.EnterMultipleScope())
         {
@@ -251,7 +252,7 @@ public sealed class SwitchReconcilerTests
         await barrierReached.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var whileWaiting = r.Installed;
         release.SetResult();
-        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, "the reconcile");
+        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, Poll.DefaultTimeout, "the reconcile");
 
         using (Assert.EnterMultipleScope())
         {
@@ -269,7 +270,7 @@ public sealed class SwitchReconcilerTests
 
         await using var r = new SwitchReconciler(sw, app, () => NetworkSnapshot.Empty, () => Ports, Fast);
         r.Start();
-        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, "the reconcile after the retries");
+        await Poll.UntilAsync(() => r.LastReconcile is not null && r.IsIdle, Poll.DefaultTimeout, "the reconcile after the retries");
 
         using (Assert.EnterMultipleScope())
         {

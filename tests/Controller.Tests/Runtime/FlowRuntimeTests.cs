@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Apps.Overlay;
@@ -270,17 +271,5 @@ public sealed class FlowRuntimeTests
         return new PacketIn { Match = Match.Canonical(Oxm.InPort(inPort)), Data = new Octets(frame), TotalLen = (ushort)frame.Length };
     }
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Poll.UntilAsync(condition, Timeout, what);
 }

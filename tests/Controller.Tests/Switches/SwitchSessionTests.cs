@@ -1,3 +1,4 @@
+using Tests.Shared;
 using Controller.Switches;
 using DotNetty.Handlers.Timeout;
 using OpenFlow;
@@ -358,15 +359,7 @@ public sealed class SwitchSessionTests
         }
     }
 
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(until), "condition not met within 5 s");
-            await Task.Delay(10);
-        }
-    }
+    private static Task PollAsync(Func<bool> condition) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(5), "the condition");
 
     [Test]
     public void PortStatusKeepsPortsCurrentAndIsPublished()

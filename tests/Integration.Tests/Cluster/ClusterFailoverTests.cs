@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Diagnostics;
 using Apps.Overlay;
 using Integration.Tests.Harness;

@@ -1,3 +1,4 @@
+using Tests.Shared;
 namespace Integration.Tests.Harness;
 
 /// <summary>

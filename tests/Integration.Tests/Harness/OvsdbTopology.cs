@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Globalization;
 
 namespace Integration.Tests.Harness;

@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Globalization;
 using Controller.Reconcile;
 using Integration.Tests.Harness;

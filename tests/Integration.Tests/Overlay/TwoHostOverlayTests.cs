@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Controller.Switches;

@@ -1,3 +1,4 @@
+using Tests.Shared;
 using Integration.Tests.Harness;
 
 namespace Integration.Tests.Plumbing;

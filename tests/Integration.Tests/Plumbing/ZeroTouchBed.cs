@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Integration.Tests.Harness;

@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 using Integration.Tests.Harness;

@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Controller.Reconcile;

@@ -46,7 +46,7 @@ public sealed class EtcdControllerClusterTests
             PostAsync(i % 2 == 0 ? a : b, "/api/v1/networks", new { tenantId = tenant, name = $"x{i}", tunnelType = "vxlan" })));
         var extraIds = extra.Select(n => n.GetProperty("id").GetString()!).ToArray();
         Assert.That(extra.Select(n => n.GetProperty("segmentId").GetInt32()).Append(1), Is.Unique, "segments are never shared");
-        await Poll.UntilAsync(() => CountAsync(b, "/api/v1/networks").Result == 11 && CountAsync(b, "/api/v1/hosts").Result == 10, "b sees the networks and hosts", 15_000);
+        await Poll.UntilAsync(() => CountAsync(b, "/api/v1/networks").Result == 11 && CountAsync(b, "/api/v1/hosts").Result == 10, TimeSpan.FromSeconds(15), "b sees the networks and hosts");
 
         // The race: 1,000 ports on "main", alternating controllers, 16 requests in flight; every tenth MAC is
         // offered to both controllers at once (exactly one may win); and the first port of each extra network
@@ -100,7 +100,7 @@ public sealed class EtcdControllerClusterTests
         }
 
         // Both controllers converge on the same 1,100 ports.
-        await Poll.UntilAsync(() => CountAsync(a, "/api/v1/ports").Result == 1100 && CountAsync(b, "/api/v1/ports").Result == 1100, "both controllers list 1100 ports", 30_000);
+        await Poll.UntilAsync(() => CountAsync(a, "/api/v1/ports").Result == 1100 && CountAsync(b, "/api/v1/ports").Result == 1100, TimeSpan.FromSeconds(30), "both controllers list 1100 ports");
         var onA = await ListAsync(a, "/api/v1/ports");
         var onB = await ListAsync(b, "/api/v1/ports");
         var createdIds = created.Select(x => x.Body.GetProperty("id").GetString()).ToHashSet();
@@ -142,16 +142,16 @@ public sealed class EtcdControllerClusterTests
 
         var tenant = (await PostAsync(a, "/api/v1/tenants", new { name = "acme" })).GetProperty("id").GetString()!;
         var net = (await PostAsync(b, "/api/v1/networks", new { tenantId = tenant, name = "web", tunnelType = "vxlan" })).GetProperty("id").GetString()!;
-        await Poll.UntilAsync(() => CountAsync(a, "/api/v1/networks").Result == 1, "a sees b's network");
+        await Poll.UntilAsync(() => CountAsync(a, "/api/v1/networks").Result == 1, Poll.DefaultTimeout, "a sees b's network");
         var host = (await PostAsync(a, "/api/v1/hosts", new { name = "hv1", datapathId = "1", tunnelIp = "192.0.2.1" })).GetProperty("id").GetString()!;
-        await Poll.UntilAsync(() => CountAsync(b, "/api/v1/hosts").Result == 1, "b sees a's host");
+        await Poll.UntilAsync(() => CountAsync(b, "/api/v1/hosts").Result == 1, Poll.DefaultTimeout, "b sees a's host");
         var before = new List<string>();
         for (var i = 0; i < 10; i++)
         {
             before.Add((await PostAsync(i % 2 == 0 ? a : b, "/api/v1/ports", new { networkId = net, hostId = host, mac = MacText(i) })).GetProperty("id").GetString()!);
         }
 
-        await Poll.UntilAsync(() => CountAsync(a, "/api/v1/ports").Result == 10 && CountAsync(b, "/api/v1/ports").Result == 10, "both see 10 ports");
+        await Poll.UntilAsync(() => CountAsync(a, "/api/v1/ports").Result == 10 && CountAsync(b, "/api/v1/ports").Result == 10, Poll.DefaultTimeout, "both see 10 ports");
         Assert.That(await StoreStaleAsync(a), Is.False);
 
         // Two of three members die: no quorum.
@@ -167,9 +167,8 @@ public sealed class EtcdControllerClusterTests
                     refused?.Dispose();
                     refused = c.Client.PostAsJsonAsync("/api/v1/ports", new { networkId = net, hostId = host, mac = MacText(100) }).Result;
                     return refused.StatusCode == HttpStatusCode.ServiceUnavailable;
-                },
-                $"{name} refuses writes with 503",
-                20_000);
+                }, TimeSpan.FromSeconds(20),
+                $"{name} refuses writes with 503");
             await Problem.AssertAsync(refused!, HttpStatusCode.ServiceUnavailable);
             refused!.Dispose();
 
@@ -197,9 +196,8 @@ public sealed class EtcdControllerClusterTests
                 }
 
                 return fromB is not null || r.StatusCode == HttpStatusCode.Conflict;
-            },
-            "b writes again",
-            30_000);
+            }, TimeSpan.FromSeconds(30),
+            "b writes again");
         Assert.That(fromB, Is.Not.Null, "the first successful write creates the port");
         var fromA = (await PostAsync(a, "/api/v1/ports", new { networkId = net, hostId = host, mac = MacText(201) })).GetProperty("id").GetString()!;
 
@@ -213,13 +211,12 @@ public sealed class EtcdControllerClusterTests
                 var onA = ListAsync(a, "/api/v1/ports").Result.ToList();
                 var onB = ListAsync(b, "/api/v1/ports").Result.ToList();
                 return onA.Count == onB.Count && Ids(onA).Order().SequenceEqual(Ids(onB).Order()) && Ids(onA).Length == all.Count;
-            },
-            "both converge on the same 12 ports (plus, at most, the ambiguous one)",
-            15_000);
+            }, TimeSpan.FromSeconds(15),
+            "both converge on the same 12 ports (plus, at most, the ambiguous one)");
         foreach (var c in new[] { a, b })
         {
             Assert.That(Ids(await ListAsync(c, "/api/v1/ports")), Is.EquivalentTo(all));
-            await Poll.UntilAsync(() => !StoreStaleAsync(c).Result, "the store is no longer stale");
+            await Poll.UntilAsync(() => !StoreStaleAsync(c).Result, Poll.DefaultTimeout, "the store is no longer stale");
             using var read = await c.Client.GetAsync("/api/v1/ports");
             Assert.That(read.Headers.Contains("X-Store-Stale"), Is.False);
         }
@@ -236,10 +233,10 @@ public sealed class EtcdControllerClusterTests
         var t = a.CreateTenant("acme").Id;
         var n = a.CreateNetwork(new NewNetwork(t, "web", Apps.Model.TunnelType.Vxlan)).Network.Id;
         var h = a.CreateHost(new NewHost("hv1", 1, IPAddress.Parse("192.0.2.1"))).Id;
-        await Poll.UntilAsync(() => b.FindHost(h) is not null, "b sees the host");
+        await Poll.UntilAsync(() => b.FindHost(h) is not null, Poll.DefaultTimeout, "b sees the host");
 
         _etcd.Kill(2);
-        await Poll.UntilAsync(() => b.IsStale, "b notices it is cut off");
+        await Poll.UntilAsync(() => b.IsStale, Poll.DefaultTimeout, "b notices it is cut off");
         var created = new List<string>();
         for (var i = 0; i < 5; i++)
         {
@@ -256,16 +253,15 @@ public sealed class EtcdControllerClusterTests
                     {
                         return false;
                     }
-                },
-                "a writes with two members",
-                15_000);
+                }, TimeSpan.FromSeconds(15),
+                "a writes with two members");
         }
 
         // etcd forgets the revisions b has not seen: b's watch cannot resume and must reload.
         Assert.That(await EtcdctlAsync(_etcd.ClientEndpoint(0), "compact", a.Revision.ToString(CultureInfo.InvariantCulture)), Does.Contain("compacted revision"));
         _etcd.Restart(2);
         await _etcd.WaitHealthyAsync(2, TimeSpan.FromSeconds(30));
-        await Poll.UntilAsync(() => b.ListPorts().Count == 5 && !b.IsStale, "b converges after the reload", 20_000);
+        await Poll.UntilAsync(() => b.ListPorts().Count == 5 && !b.IsStale, TimeSpan.FromSeconds(20), "b converges after the reload");
         Assert.That(b.ListPorts(), Is.EquivalentTo(a.ListPorts()));
         Assert.That(b.Revision, Is.EqualTo(a.Revision));
         Assert.That(b.Current.Ports.Select(p => p.Id), Is.EquivalentTo(created), "the reload published a snapshot");

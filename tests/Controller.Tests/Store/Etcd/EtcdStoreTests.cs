@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Net;
 using Apps.Model;
 using Controller.Store;
@@ -45,7 +46,7 @@ public sealed class EtcdStoreTests
         var h = a.CreateHost(new NewHost("hv1", 1, IPAddress.Parse("192.0.2.1"))).Id;
         var p = a.CreatePort(new NewPort(n.Id, h, Mac(1), null, "vm1"));
 
-        await Poll.UntilAsync(() => b.FindPort(p.Port.Id) is not null, "the port reaches the other store");
+        await Poll.UntilAsync(() => b.FindPort(p.Port.Id) is not null, Poll.DefaultTimeout, "the port reaches the other store");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(b.FindTenant(t), Is.EqualTo(new TenantInfo(t, "acme")), "tenants travel too");
@@ -66,7 +67,7 @@ public sealed class EtcdStoreTests
         Assert.That(latest!.Version, Is.GreaterThan(initial!.Version), "subscribers hear remote writes");
 
         a.DeletePort(p.Port.Id);
-        await Poll.UntilAsync(() => b.FindPort(p.Port.Id) is null, "the delete reaches the other store");
+        await Poll.UntilAsync(() => b.FindPort(p.Port.Id) is null, Poll.DefaultTimeout, "the delete reaches the other store");
         Assert.That(b.ListLocalVlans(), Is.Empty, "the freed binding goes too");
     }
 
@@ -77,14 +78,14 @@ public sealed class EtcdStoreTests
         using var b = TenantStore.OpenEtcd(_options);
         var t = a.CreateTenant("acme").Id;
         var h = a.CreateHost(new NewHost("hv1", 1, IPAddress.Parse("192.0.2.1"))).Id;
-        await Poll.UntilAsync(() => b.FindHost(h) is not null, "the host reaches b");
+        await Poll.UntilAsync(() => b.FindHost(h) is not null, Poll.DefaultTimeout, "the host reaches b");
 
         // Segments: 20 networks created at once, half on each store, none with an explicit id.
         var networks = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
             (i % 2 == 0 ? a : b).CreateNetwork(new NewNetwork(t, $"n{i}", TunnelType.Vxlan)).Network)));
         Assert.That(networks.Select(n => n.SegmentId), Is.Unique);
         Assert.That(networks.Select(n => n.SegmentId), Is.EquivalentTo(Enumerable.Range(1, 20).Select(i => (uint)i)), "lowest free, no gaps");
-        await Poll.UntilAsync(() => b.ListNetworks().Count == 20 && a.ListNetworks().Count == 20, "both see 20 networks");
+        await Poll.UntilAsync(() => b.ListNetworks().Count == 20 && a.ListNetworks().Count == 20, Poll.DefaultTimeout, "both see 20 networks");
 
         // VLANs: the first port of each network on the one host, half on each store at once.
         // MACs: every MAC offered to both stores at once: exactly one may win.
@@ -110,7 +111,7 @@ public sealed class EtcdStoreTests
             Assert.That(won.Select(p => (int)p.Vlan), Is.EquivalentTo(Enumerable.Range(1, 20)), "20 networks on one host: 20 distinct VLANs");
         }
 
-        await Poll.UntilAsync(() => a.ListPorts().Count == 20 && b.ListPorts().Count == 20, "both see 20 ports");
+        await Poll.UntilAsync(() => a.ListPorts().Count == 20 && b.ListPorts().Count == 20, Poll.DefaultTimeout, "both see 20 ports");
         using var fresh = TenantStore.OpenEtcd(_options);
         using (Assert.EnterMultipleScope())
         {
