@@ -17,6 +17,8 @@
 #     have a port on host 1); the controller is stopped by PID and started again on the same LiteDB file;
 #     measured: switch connect -> reconcile done, FLOW_MODs sent (lastReconcile, /metrics, `ovs-ofctl
 #     snoop` on the bridge, and flows whose OVS duration restarted).
+#  4. with the controller down every flow of host 1's br-tun is deleted (`ovs-ofctl del-flows`); started
+#     again, the controller installs them all: measured connect -> confirmed reconcile, and the flow count.
 # Bounded (timeout per step, about 3-5 minutes in all); stops everything it started by PID and deletes its
 # namespaces and files, also on failure or Ctrl-C. Needs root, Open vSwitch, socat, curl, jq, python3.
 set -euo pipefail
@@ -123,7 +125,7 @@ if [[ $DO_EMU -eq 1 ]]; then
     stop_controller
 fi
 
-ADD_JSON=""; FILL_JSON=""; REC_ALL=""; SNOOP_FLOW_MODS="n/a"; OVS_RESTARTED="n/a"; OVS_TOTAL="n/a"
+FULL_JSON=""; WIPED="n/a"; FULL_OVS="n/a"; ADD_JSON=""; FILL_JSON=""; REC_ALL=""; SNOOP_FLOW_MODS="n/a"; OVS_RESTARTED="n/a"; OVS_TOTAL="n/a"
 if [[ $DO_REAL -eq 1 ]]; then
     log "part 1: two real Open vSwitch hosts"
     start_controller "$WORK/real.db"
@@ -158,7 +160,7 @@ if [[ $DO_REAL -eq 1 ]]; then
     log "$ADD_JSON"
 
     log "part 3: $FLOWS l2population flows on host 1, then a controller restart"
-    driver fill 900 fill "${COMMON[@]}" --ports "$FLOWS" --networks 10
+    driver fill $((900 + FLOWS / 40)) fill "${COMMON[@]}" --ports "$FLOWS" --networks 10
     FILL_JSON="$(cat "$WORK/fill.json")"
     log "$FILL_JSON"
     OVS_RUNDIR="$WORK/h1" OVS_DBDIR="$WORK/h1" OVS_LOGDIR="$WORK/h1" timeout 300 ovs-ofctl -O OpenFlow13 snoop br-tun >"$WORK/snoop.txt" 2>&1 &
@@ -183,6 +185,16 @@ if [[ $DO_REAL -eq 1 ]]; then
     # Flows OVS (re)created after the restart have a smaller duration than the time since then.
     read -r OVS_RESTARTED OVS_TOTAL < <(ovs 1 ovs-ofctl -O OpenFlow13 dump-flows br-tun \
         | awk -v e="$ELAPSED" '/^ *cookie=0xb70/ && !/^ *cookie=0xb70ffffffffffff/ { t++; match($0, /duration=[0-9.]+s/); d = substr($0, RSTART + 9, RLENGTH - 10) + 0; if (d < e) r++ } END { print r + 0, t + 0 }')
+
+    log "part 4: every flow of host 1 deleted while the controller is down, then a full install"
+    stop_controller
+    ovs 1 ovs-ofctl -O OpenFlow13 del-flows br-tun
+    WIPED="$(ovs 1 ovs-ofctl -O OpenFlow13 dump-flows br-tun | grep -c 'cookie=' || true)"
+    start_controller "$WORK/real.db"
+    driver full 300 reconnect --api "$API" --dpid "${DPID[1]}" --ovs "$WORK/h1"
+    FULL_JSON="$(cat "$WORK/full.json")"
+    log "full install: $FULL_JSON"
+    FULL_OVS="$(ovs 1 ovs-ofctl -O OpenFlow13 dump-flows br-tun | grep -c '^ *cookie=0xb70' || true)"
 fi
 
 # ---------------------------------------------------------------------------------------------------
@@ -219,6 +231,11 @@ if [[ -n "$REC_ALL" ]]; then
     r3 "FLOW_MODs sent per restart: /metrics messages_out{type=FlowMod}" .messages_out_flow_mod
     echo "| 3. FLOW_MODs seen by \`ovs-ofctl snoop br-tun\` over all $RESTARTS restarts (flow-stats messages it saw: $SNOOP_STATS) | 1 | | $SNOOP_FLOW_MODS | |"
     echo "| 3. our flows whose OVS duration restarted / total, after all restarts | 1 | | $OVS_RESTARTED / $OVS_TOTAL | |"
+fi
+if [[ -n "$FULL_JSON" ]]; then
+    echo "| 4. host 1's table wiped ($WIPED flows left) with the controller down, restarted: full install, connectedSince -> lastReconcile.at, ms | 1 | | $(f1 "$FULL_JSON" .server_connect_to_reconcile_at_ms) | |"
+    echo "| 4. same, lastReconcile.durationMs (flow read-back, diff, FLOW_MODs in one bundle or batch, barrier/commit confirmed) | 1 | | $(f1 "$FULL_JSON" .reconcile.durationMs) | |"
+    echo "| 4. flows added by that reconcile / our flows in \`dump-flows\` afterwards | 1 | | $(j "$FULL_JSON" .reconcile.added) / $FULL_OVS | |"
 fi
 if [[ -n "$EMU_JSON" ]]; then
     echo

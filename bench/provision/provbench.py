@@ -191,13 +191,13 @@ def cmd_real_add(a):
         setf = f"set_field:0x{seg:x}->tun_id"
 
         def rest_h1():
-            return any(f"eth_dst={mac2}" in x for x in rest_installed(rest, a.dpid1))
+            return any(f"dl_dst={mac2}" in x for x in rest_installed(rest, a.dpid1))
 
         def rest_h2():
             fl = rest_installed(rest, a.dpid2)
             return (any("table=2," in x and tun.search(x) for x in fl)
                     and any("table=21," in x and setf in x for x in fl)
-                    and any(f"eth_dst={mac1}" in x for x in fl))
+                    and any(f"dl_dst={mac1}" in x for x in fl))
 
         def ovs_h1():
             return f"dl_dst={mac2}" in ofctl_flows(a.ovs1, 20)
@@ -259,8 +259,8 @@ def cmd_fill(a):
     def filled():
         f = rest.get(f"/switches/{a.dpid1}/flows")
         return bool(settled(rest, a.dpid1) and f
-                    and sum(1 for x in f["installed"] if "table=20, priority=2" in x) >= a.ports)
-    if first_true(filled, time.monotonic() + 600, 0.5) is None:
+                    and sum(1 for x in f["installed"] if re.search(r"table=20,.*priority=2,", x)) >= a.ports)
+    if first_true(filled, time.monotonic() + 600 + a.ports / 100, 0.5) is None:
         raise SystemExit("host 1 did not settle after the fill")
     t_settled = time.monotonic()
     f = rest.get(f"/switches/{a.dpid1}/flows")
