@@ -43,6 +43,15 @@ internal sealed record BenchOptions
 
     public bool Quiet { get; init; }
 
+    /// <summary>Connect with TLS, presenting <see cref="TlsCertificate"/> and checking the controller against <see cref="TlsCaCertificate"/>.</summary>
+    public bool Tls { get; init; }
+
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsPrivateKey { get; init; }
+
+    public string? TlsCaCertificate { get; init; }
+
     public const string Usage = """
         usage: ofbench [options]
           --controller HOST:PORT   controller to connect to (default 127.0.0.1:6653)
@@ -61,6 +70,9 @@ internal sealed record BenchOptions
           --hold-seconds S         scale mode: keep the switches connected this long (default 10)
           --dpid-base D            datapath id of the first switch (default 1)
           --quiet                  print only the RESULT line
+          --tls                    connect with TLS (the controller's ssl: port); needs the three below
+          --cert FILE --key FILE   the switches' certificate and key (PEM, e.g. ovs-pki req+sign sw switch)
+          --cacert FILE            the CA the controller's certificate must chain to (ovs-pki controllerca/cacert.pem)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -108,6 +120,10 @@ internal sealed record BenchOptions
                 "--hold-seconds" => o with { HoldSeconds = NextInt(0) },
                 "--dpid-base" => o with { DpidBase = ulong.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--quiet" => o with { Quiet = true },
+                "--tls" => o with { Tls = true },
+                "--cert" => o with { TlsCertificate = Next() },
+                "--key" => o with { TlsPrivateKey = Next() },
+                "--cacert" => o with { TlsCaCertificate = Next() },
                 _ => throw new ArgumentException($"unknown option {a}"),
             };
         }
@@ -115,6 +131,11 @@ internal sealed record BenchOptions
         if (o.Macs > 0xFFFFFF)
         {
             throw new ArgumentException("--macs must be below 16777216");
+        }
+
+        if (o.Tls && (o.TlsCertificate is null || o.TlsPrivateKey is null || o.TlsCaCertificate is null))
+        {
+            throw new ArgumentException("--tls needs --cert, --key and --cacert");
         }
 
         if (o.Switches > 0xFFFF)

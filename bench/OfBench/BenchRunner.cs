@@ -19,7 +19,8 @@ internal sealed class BenchRunner
     {
         var o = _options;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var switches = Enumerable.Range(0, o.Switches).Select(i => new EmulatedSwitch(i, o)).ToArray();
+        using var tls = o.Tls ? BenchTls.Load(o) : null;
+        var switches = Enumerable.Range(0, o.Switches).Select(i => new EmulatedSwitch(i, o, tls)).ToArray();
         var loops = new List<Task>(switches.Length);
         try
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Net.Security;
 using System.Net.Sockets;
 using OpenFlow.Messages;
 using OpenFlow.Protocol;
@@ -25,6 +26,8 @@ internal sealed class EmulatedSwitch : IDisposable
     private readonly int _index;
     private readonly BenchOptions _options;
     private readonly Socket _socket;
+    private readonly BenchTls? _tls;
+    private SslStream? _ssl;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly InFlightRing _ring;
     private readonly byte[] _packetIn = SwitchFrames.PacketInTemplate();
@@ -48,8 +51,9 @@ internal sealed class EmulatedSwitch : IDisposable
     private volatile bool _featuresReplied;
     private volatile bool _closed;
 
-    public EmulatedSwitch(int index, BenchOptions options)
+    public EmulatedSwitch(int index, BenchOptions options, BenchTls? tls = null)
     {
+        _tls = tls;
         _index = index;
         _options = options;
         _window = options.Mode == BenchMode.Latency ? 1 : options.Window;
@@ -89,6 +93,12 @@ internal sealed class EmulatedSwitch : IDisposable
     public async Task ConnectAsync(CancellationToken ct)
     {
         await _socket.ConnectAsync(_options.Controller, ct).ConfigureAwait(false);
+        if (_tls is not null)
+        {
+            _ssl = new SslStream(new NetworkStream(_socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            await _ssl.AuthenticateAsClientAsync(_tls.ClientOptions(), ct).ConfigureAwait(false);
+        }
+
         Volatile.Write(ref _lastControlAt, Stopwatch.GetTimestamp());
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -110,7 +120,9 @@ internal sealed class EmulatedSwitch : IDisposable
             while (!ct.IsCancellationRequested)
             {
                 MakeRoom();
-                var n = await _socket.ReceiveAsync(_rx.AsMemory(_rxEnd), SocketFlags.None, ct).ConfigureAwait(false);
+                var n = _ssl is null
+                    ? await _socket.ReceiveAsync(_rx.AsMemory(_rxEnd), SocketFlags.None, ct).ConfigureAwait(false)
+                    : await _ssl.ReadAsync(_rx.AsMemory(_rxEnd), ct).ConfigureAwait(false);
                 if (n == 0)
                 {
                     Failure ??= "the controller closed the connection";
@@ -139,7 +151,7 @@ internal sealed class EmulatedSwitch : IDisposable
         {
             // stopping
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or IOException)
         {
             Failure ??= e.Message;
         }
@@ -197,7 +209,7 @@ internal sealed class EmulatedSwitch : IDisposable
 
             await FlushAsync(ct).ConfigureAwait(false);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or IOException)
         {
             Failure ??= e.Message;
         }
@@ -212,6 +224,7 @@ internal sealed class EmulatedSwitch : IDisposable
 
     public void Dispose()
     {
+        _ssl?.Dispose();
         _socket.Dispose();
         _lock.Dispose();
     }
@@ -530,6 +543,13 @@ internal sealed class EmulatedSwitch : IDisposable
 
     private async ValueTask FlushAsync(CancellationToken ct)
     {
+        if (_ssl is not null)
+        {
+            await _ssl.WriteAsync(_tx.AsMemory(0, _txLen), ct).ConfigureAwait(false);
+            _txLen = 0;
+            return;
+        }
+
         var sent = 0;
         while (sent < _txLen)
         {

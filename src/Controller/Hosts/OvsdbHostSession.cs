@@ -444,7 +444,7 @@ internal sealed partial class OvsdbHostSession
         }
 
         string host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local}]" : local.ToString();
-        return string.Create(CultureInfo.InvariantCulture, $"tcp:{host}:{_manager.OpenFlowPort}");
+        return string.Create(CultureInfo.InvariantCulture, $"{_manager.OpenFlowScheme}:{host}:{_manager.OpenFlowPort}");
     }
 
     private void Publish(Func<HostOvsdbStatus, HostOvsdbStatus> change)

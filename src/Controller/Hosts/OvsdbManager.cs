@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Apps.Model;
+using Controller.Security;
 using Controller.Switches;
 using Microsoft.Extensions.Options;
 using Ovsdb.Rpc;
@@ -11,6 +12,8 @@ namespace Controller.Hosts;
 /// Hosts' OVSDB connections: listens where their ovsdb-servers connect (<c>Ovsdb:Listen</c>), dials
 /// those in <c>Ovsdb:Dial</c>, and runs one <see cref="OvsdbHostSession"/> per connection. Keeps which
 /// connection holds which host, so a second one claiming the same system-id or encap IP is refused.
+/// With <c>Ovsdb:Tls</c> the listener and <c>ssl:</c> dials run a TLS handshake with mutual certificates
+/// first (<see cref="OvsdbTls"/>); <c>Ovsdb:PlainListen</c> keeps a plain-TCP listener beside it.
 /// </summary>
 internal sealed partial class OvsdbManager : BackgroundService
 {
@@ -27,10 +30,13 @@ internal sealed partial class OvsdbManager : BackgroundService
     private readonly ConcurrentDictionary<string, HostOvsdbStatus> _lastByHost = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _rejections = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<IPEndPoint?> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IPEndPoint?> _plainListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TlsRefusals _refusals;
     private long _transactions;
 
-    public OvsdbManager(IOptions<OvsdbOptions> options, IHostInventory inventory, IDesiredHostSource source, OvsdbMetrics metrics, ILoggerFactory loggers, IServiceProvider services, TimeProvider? time = null)
+    public OvsdbManager(IOptions<OvsdbOptions> options, IHostInventory inventory, IDesiredHostSource source, OvsdbMetrics metrics, ILoggerFactory loggers, IServiceProvider services, TimeProvider? time = null, TlsRefusals? refusals = null)
     {
+        _refusals = refusals ?? new TlsRefusals(loggers.CreateLogger<TlsRefusals>());
         _options = options.Value;
         _inventory = inventory;
         _source = source;
@@ -41,8 +47,11 @@ internal sealed partial class OvsdbManager : BackgroundService
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The bound listen address once listening (null when listening is off).</summary>
+    /// <summary>The bound listen address once listening (null when listening is off); TLS when TLS is enabled.</summary>
     public Task<IPEndPoint?> Listening => _listening.Task;
+
+    /// <summary>The plain-TCP listener beside the TLS one (<c>Ovsdb:PlainListen</c>), null when there is none.</summary>
+    public Task<IPEndPoint?> PlainListening => _plainListening.Task;
 
     /// <summary>Transactions sent by all host sessions since start.</summary>
     public long TransactionsSent => Interlocked.Read(ref _transactions);
@@ -55,6 +64,10 @@ internal sealed partial class OvsdbManager : BackgroundService
             return server?.BoundEndPoint?.Port ?? _services.GetService<IOptions<OpenFlowServerOptions>>()?.Value.Port ?? 6653;
         }
     }
+
+    /// <summary>Scheme of the OpenFlow targets set on plumbed bridges: <c>ssl</c> when OpenFlow runs TLS.</summary>
+    internal string OpenFlowScheme =>
+        _services.GetService<IOptions<OpenFlowServerOptions>>()?.Value.Tls.Enabled == true ? "ssl" : "tcp";
 
     public IReadOnlyList<HostOvsdbStatus> Connections() => [.. _sessions.Keys.Select(s => s.Status)];
 
@@ -125,23 +138,16 @@ internal sealed partial class OvsdbManager : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var tasks = new List<Task>();
-        OvsdbListener? listener = null;
-        var connectionOptions = new OvsdbConnectionOptions { InactivityProbe = _options.InactivityProbe };
-        if (!string.IsNullOrWhiteSpace(_options.Listen))
-        {
-            var bind = OvsdbTarget.ParseIpEndPoint(_options.Listen, OvsdbTarget.DefaultPort);
-            listener = new OvsdbListener(bind, _options.MaxConnections, connectionOptions, _loggers.CreateLogger<OvsdbListener>(), _time);
-            _listening.TrySetResult(listener.LocalEndPoint);
-            tasks.Add(AcceptLoopAsync(listener, stoppingToken));
-        }
-        else
-        {
-            _listening.TrySetResult(null);
-        }
-
+        var listeners = new List<OvsdbListener>();
+        var plainOptions = new OvsdbConnectionOptions { InactivityProbe = _options.InactivityProbe };
+        using var tls = _options.Tls.Enabled ? TlsCredentials.Load(_options.Tls, "Ovsdb:Tls") : null;
+        var listenOptions = tls is null ? plainOptions : OvsdbTls.Server(tls, _options, _refusals);
+        _listening.TrySetResult(Listen(_options.Listen, listenOptions, listeners, tasks, stoppingToken));
+        _plainListening.TrySetResult(tls is null ? null : Listen(_options.PlainListen, plainOptions, listeners, tasks, stoppingToken));
+        var dialOptions = tls is null ? plainOptions : OvsdbTls.Client(tls, _options, _refusals);
         foreach (var target in _options.Dial)
         {
-            tasks.Add(DialLoopAsync(target, connectionOptions, stoppingToken));
+            tasks.Add(DialLoopAsync(target, OvsdbTarget.IsTls(target) ? dialOptions : plainOptions, stoppingToken));
         }
 
         try
@@ -150,13 +156,27 @@ internal sealed partial class OvsdbManager : BackgroundService
         }
         finally
         {
-            if (listener is not null)
+            foreach (var listener in listeners)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
             }
 
             await Task.WhenAll(_sessions.Values).ConfigureAwait(false);
         }
+    }
+
+    private IPEndPoint? Listen(string at, OvsdbConnectionOptions connectionOptions, List<OvsdbListener> listeners, List<Task> tasks, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(at))
+        {
+            return null;
+        }
+
+        var bind = OvsdbTarget.ParseIpEndPoint(at, OvsdbTarget.DefaultPort);
+        var listener = new OvsdbListener(bind, _options.MaxConnections, connectionOptions, _loggers.CreateLogger<OvsdbListener>(), _time);
+        listeners.Add(listener);
+        tasks.Add(AcceptLoopAsync(listener, ct));
+        return listener.LocalEndPoint;
     }
 
     private async Task AcceptLoopAsync(OvsdbListener listener, CancellationToken ct)

@@ -1,3 +1,5 @@
+using Controller.Security;
+
 namespace Controller.Hosts;
 
 /// <summary>
@@ -14,7 +16,19 @@ public sealed class OvsdbOptions
     /// </summary>
     public string Listen { get; set; } = "0.0.0.0:6640";
 
-    /// <summary>Hosts to dial instead (their ovsdb-server runs <c>ptcp:6640</c>): <c>tcp:ip:port</c> each.</summary>
+    /// <summary>
+    /// TLS with mutual certificates (section <c>Ovsdb:Tls</c>): <see cref="Listen"/> then speaks TLS only
+    /// (<c>set-manager ssl:&lt;controller&gt;:6640</c>), and <c>ssl:</c> entries of <see cref="Dial"/> can be used.
+    /// </summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>With TLS enabled, a second, plain-TCP listener (<c>ip:port</c>) for labs; empty: none.</summary>
+    public string PlainListen { get; set; } = "";
+
+    /// <summary>
+    /// Hosts to dial instead (their ovsdb-server runs <c>ptcp:6640</c> or <c>pssl:6640</c>): <c>tcp:ip:port</c>,
+    /// or <c>ssl:ip:port</c> with <see cref="Tls"/> enabled, each.
+    /// </summary>
     public IList<string> Dial { get; } = [];
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Controller.Security;
 using Microsoft.Extensions.Options;
 using Ovsdb.Rpc;
 
@@ -8,23 +9,22 @@ internal sealed class OvsdbOptionsValidator : IValidateOptions<OvsdbOptions>
     public ValidateOptionsResult Validate(string? name, OvsdbOptions options)
     {
         var errors = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.Listen))
+        ListenAddress(errors, nameof(options.Listen), options.Listen);
+        ListenAddress(errors, nameof(options.PlainListen), options.PlainListen);
+        if (options.Tls.Enabled)
         {
-            try
-            {
-                OvsdbTarget.ParseIpEndPoint(options.Listen, OvsdbTarget.DefaultPort);
-            }
-            catch (FormatException)
-            {
-                errors.Add($"Ovsdb:Listen '{options.Listen}' is not ip:port.");
-            }
+            errors.AddRange(TlsCredentials.Check(options.Tls, "Ovsdb:Tls"));
         }
 
         foreach (var target in options.Dial)
         {
-            if (!target.StartsWith("tcp:", StringComparison.Ordinal) && !target.StartsWith("unix:", StringComparison.Ordinal))
+            if (OvsdbTarget.IsTls(target) && !options.Tls.Enabled)
             {
-                errors.Add($"Ovsdb:Dial entry '{target}' is not tcp:ip:port or unix:path.");
+                errors.Add($"Ovsdb:Dial entry '{target}' needs Ovsdb:Tls:Enabled and its certificate settings.");
+            }
+            else if (!target.StartsWith("tcp:", StringComparison.Ordinal) && !target.StartsWith("unix:", StringComparison.Ordinal) && !OvsdbTarget.IsTls(target))
+            {
+                errors.Add($"Ovsdb:Dial entry '{target}' is not tcp:ip:port, ssl:ip:port or unix:path.");
             }
         }
 
@@ -39,5 +39,22 @@ internal sealed class OvsdbOptionsValidator : IValidateOptions<OvsdbOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ListenAddress(List<string> errors, string setting, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return;
+        }
+
+        try
+        {
+            OvsdbTarget.ParseIpEndPoint(value, OvsdbTarget.DefaultPort);
+        }
+        catch (FormatException)
+        {
+            errors.Add($"Ovsdb:{setting} '{value}' is not ip:port.");
+        }
     }
 }

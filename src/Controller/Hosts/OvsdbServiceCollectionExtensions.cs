@@ -22,6 +22,7 @@ public static class OvsdbServiceCollectionExtensions
         services.TryAddSingleton<IHostInventory>(sp => new TenantStoreHostInventory(sp.GetRequiredService<Store.TenantStore>()));
         services.TryAddSingleton<IDesiredHostSource>(sp => new PlumbingDesiredHostSource(sp.GetRequiredService<IOptions<PlumbingOptions>>().Value.ToSettings()));
         services.TryAddSingleton<OvsdbMetrics>();
+        services.TryAddSingleton<Security.TlsRefusals>();
         services.TryAddSingleton<OvsdbManager>();
         services.AddHostedService(sp => sp.GetRequiredService<OvsdbManager>());
         return services;

@@ -1,4 +1,5 @@
 using System.Net;
+using Controller.Security;
 using DotNetty.Buffers;
 using DotNetty.Handlers.Timeout;
 using DotNetty.Transport.Bootstrapping;
@@ -15,6 +16,9 @@ namespace Controller.Switches;
 /// The OpenFlow listener: a DotNetty server whose child pipeline is
 /// frame decoder -> message decoder -> encoder -> idle detector -> <see cref="SwitchSession"/>.
 /// One accept loop and a small pool of I/O loops (one per core by default) serve thousands of switches.
+/// With <c>OpenFlow:Tls:Enabled</c> the port speaks TLS only (a <see cref="TlsServerHandler"/> in front of the
+/// same pipeline, the idle detector added once the handshake is done) and an optional second listener on
+/// <c>OpenFlow:PlainPort</c> keeps plain TCP for labs.
 /// </summary>
 internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable, IDisposable
 {
@@ -23,11 +27,14 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
     private readonly IOpenFlowMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<OpenFlowServer> _logger;
+    private readonly TlsRefusals _refusals;
     private MultithreadEventLoopGroup? _boss;
     private MultithreadEventLoopGroup? _workers;
     private IChannel? _listener;
+    private IChannel? _plainListener;
+    private TlsCredentials? _credentials;
 
-    public OpenFlowServer(IOptions<OpenFlowServerOptions> options, SwitchRegistry registry, IOpenFlowMetrics metrics, ILoggerFactory loggerFactory)
+    public OpenFlowServer(IOptions<OpenFlowServerOptions> options, SwitchRegistry registry, IOpenFlowMetrics metrics, ILoggerFactory loggerFactory, TlsRefusals? refusals = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -36,10 +43,14 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
         _metrics = metrics;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<OpenFlowServer>();
+        _refusals = refusals ?? new TlsRefusals(loggerFactory.CreateLogger<TlsRefusals>());
     }
 
-    /// <summary>The address actually bound (its port is the real one when Port was 0).</summary>
+    /// <summary>The address actually bound (its port is the real one when Port was 0); TLS when TLS is enabled.</summary>
     public IPEndPoint? BoundEndPoint => _listener?.LocalAddress as IPEndPoint;
+
+    /// <summary>The plain-TCP listener beside the TLS one (<c>OpenFlow:PlainPort</c>), if any.</summary>
+    public IPEndPoint? PlainBoundEndPoint => _plainListener?.LocalAddress as IPEndPoint;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,34 +58,61 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
         _boss = new MultithreadEventLoopGroup(1);
         _workers = new MultithreadEventLoopGroup(threads);
         var sessionLogger = _loggerFactory.CreateLogger<SwitchSession>();
-        var bootstrap = new ServerBootstrap()
-            .Group(_boss, _workers)
-            .Channel<TcpServerSocketChannel>()
-            .Option(ChannelOption.SoBacklog, _options.Backlog)
-            .Option(ChannelOption.SoReuseaddr, true)
-            .ChildOption(ChannelOption.TcpNodelay, true)
-            .ChildOption(ChannelOption.SoKeepalive, true)
-            .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
-            .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
-            .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
-            .ChildHandler(new ActionChannelInitializer<IChannel>(ch =>
-            {
-                var session = new SwitchSession(_options, _registry, _metrics, sessionLogger);
-                ch.Pipeline
-                    .AddLast("frame", new OfpFrameDecoder())
-                    .AddLast("size", session.FrameSizeTap)
-                    .AddLast("decode", OfpMessageDecoder.WithRawPacketIns)
-                    .AddLast("encode", OfpMessageEncoder.Instance)
-                    .AddLast("idle", new IdleStateHandler(_options.EchoInterval, TimeSpan.Zero, TimeSpan.Zero))
-                    .AddLast("session", session);
-            }));
         var address = IPAddress.Parse(_options.Address);
-        _listener = await bootstrap.BindAsync(new IPEndPoint(address, _options.Port)).ConfigureAwait(false);
-        LogListening(_logger, BoundEndPoint?.ToString() ?? "?", threads);
+        if (_options.Tls.Enabled)
+        {
+            _credentials = TlsCredentials.Load(_options.Tls, "OpenFlow:Tls");
+            _listener = await Bootstrap(sessionLogger, _credentials).BindAsync(new IPEndPoint(address, _options.Port)).ConfigureAwait(false);
+            LogListeningTls(_logger, BoundEndPoint?.ToString() ?? "?", threads, _credentials.Subject);
+            if (_options.PlainPort is { } plain)
+            {
+                _plainListener = await Bootstrap(sessionLogger, null).BindAsync(new IPEndPoint(address, plain)).ConfigureAwait(false);
+                LogListening(_logger, PlainBoundEndPoint?.ToString() ?? "?", threads);
+            }
+        }
+        else
+        {
+            _listener = await Bootstrap(sessionLogger, null).BindAsync(new IPEndPoint(address, _options.Port)).ConfigureAwait(false);
+            LogListening(_logger, BoundEndPoint?.ToString() ?? "?", threads);
+        }
     }
+
+    private ServerBootstrap Bootstrap(ILogger<SwitchSession> sessionLogger, TlsCredentials? tls) => new ServerBootstrap()
+        .Group(_boss, _workers)
+        .Channel<TcpServerSocketChannel>()
+        .Option(ChannelOption.SoBacklog, _options.Backlog)
+        .Option(ChannelOption.SoReuseaddr, true)
+        .ChildOption(ChannelOption.TcpNodelay, true)
+        .ChildOption(ChannelOption.SoKeepalive, true)
+        .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
+        .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
+        .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
+        .ChildHandler(new ActionChannelInitializer<IChannel>(ch =>
+        {
+            var session = new SwitchSession(_options, _registry, _metrics, sessionLogger);
+            if (tls is not null)
+            {
+                ch.Pipeline.AddLast("tls", new TlsServerHandler(tls, _options.Tls.HandshakeTimeout, _refusals, p => p.AddBefore("session", "idle", Idle())));
+            }
+
+            ch.Pipeline
+                .AddLast("frame", new OfpFrameDecoder())
+                .AddLast("size", session.FrameSizeTap)
+                .AddLast("decode", OfpMessageDecoder.WithRawPacketIns)
+                .AddLast("encode", OfpMessageEncoder.Instance);
+            if (tls is null)
+            {
+                ch.Pipeline.AddLast("idle", Idle());
+            }
+
+            ch.Pipeline.AddLast("session", session);
+        }));
+
+    private IdleStateHandler Idle() => new(_options.EchoInterval, TimeSpan.Zero, TimeSpan.Zero);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await ClosePlainListenerAsync().ConfigureAwait(false);
         if (_listener is { } listener)
         {
             _listener = null;
@@ -89,6 +127,7 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
 
     public async ValueTask DisposeAsync()
     {
+        await ClosePlainListenerAsync().ConfigureAwait(false);
         if (_listener is { } listener)
         {
             _listener = null;
@@ -102,11 +141,21 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
     public void Dispose()
     {
         _ = Interlocked.Exchange(ref _listener, null)?.CloseAsync();
+        _ = Interlocked.Exchange(ref _plainListener, null)?.CloseAsync();
         _ = ShutdownGroupsAsync();
+    }
+
+    private async Task ClosePlainListenerAsync()
+    {
+        if (Interlocked.Exchange(ref _plainListener, null) is { } plain)
+        {
+            await plain.CloseAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task ShutdownGroupsAsync()
     {
+        Interlocked.Exchange(ref _credentials, null)?.Dispose();
         var boss = Interlocked.Exchange(ref _boss, null);
         var workers = Interlocked.Exchange(ref _workers, null);
         var quiet = TimeSpan.FromMilliseconds(50);
@@ -118,6 +167,9 @@ internal sealed partial class OpenFlowServer : IHostedService, IAsyncDisposable,
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "OpenFlow listening on {EndPoint} with {Threads} I/O loops")]
     private static partial void LogListening(ILogger logger, string endPoint, int threads);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "OpenFlow listening with TLS on {EndPoint} with {Threads} I/O loops as {Subject}; peers need a certificate from the configured CA")]
+    private static partial void LogListeningTls(ILogger logger, string endPoint, int threads, string subject);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "OpenFlow listener stopped")]
     private static partial void LogStopped(ILogger logger);

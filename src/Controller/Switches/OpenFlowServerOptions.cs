@@ -1,3 +1,5 @@
+using Controller.Security;
+
 namespace Controller.Switches;
 
 /// <summary>Settings of the OpenFlow listener and its sessions (configuration section <c>OpenFlow</c>).</summary>
@@ -8,8 +10,20 @@ public sealed class OpenFlowServerOptions
     /// <summary>Address to listen on.</summary>
     public string Address { get; set; } = "0.0.0.0";
 
-    /// <summary>TCP port; 6653 is the IANA OpenFlow port. 0 picks a free port (tests).</summary>
+    /// <summary>
+    /// TCP port; 6653 is the IANA OpenFlow port. 0 picks a free port (tests). With <see cref="Tls"/> enabled
+    /// this port speaks TLS only (switches use <c>ssl:&lt;controller&gt;:6653</c>).
+    /// </summary>
     public int Port { get; set; } = 6653;
+
+    /// <summary>TLS with mutual certificates on <see cref="Port"/> (section <c>OpenFlow:Tls</c>).</summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// With TLS enabled, a second, plain-TCP listener on this port for labs (<c>tcp:&lt;controller&gt;:PORT</c>);
+    /// unset: none. 0 picks a free port (tests). Without TLS, <see cref="Port"/> is plain TCP and this is ignored.
+    /// </summary>
+    public int? PlainPort { get; set; }
 
     /// <summary>Send our own ECHO_REQUEST after this long without any message from the switch.</summary>
     public TimeSpan EchoInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,4 +1,5 @@
 using System.Net;
+using Controller.Security;
 using Microsoft.Extensions.Options;
 
 namespace Controller.Switches;
@@ -18,6 +19,15 @@ internal sealed class OpenFlowServerOptionsValidator : IValidateOptions<OpenFlow
         if (options.Port is < 0 or > 65535)
         {
             errors.Add($"OpenFlow:Port {options.Port} is outside 0..65535.");
+        }
+
+        if (options.Tls.Enabled)
+        {
+            errors.AddRange(TlsCredentials.Check(options.Tls, "OpenFlow:Tls"));
+            if (options.PlainPort is { } plain && (plain is < 0 or > 65535 || (plain != 0 && plain == options.Port)))
+            {
+                errors.Add($"OpenFlow:PlainPort {plain} must be in 0..65535 and differ from OpenFlow:Port (the TLS port).");
+            }
         }
 
         Positive(errors, nameof(options.EchoInterval), options.EchoInterval);

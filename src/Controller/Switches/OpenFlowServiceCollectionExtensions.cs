@@ -1,4 +1,4 @@
-using Controller.Switches;
+using Controller.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +23,7 @@ public static class OpenFlowServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenFlowServerOptions>, OpenFlowServerOptionsValidator>());
         services.TryAddSingleton<IOpenFlowMetrics, NullOpenFlowMetrics>();
+        services.TryAddSingleton<TlsRefusals>();
         services.TryAddSingleton<SwitchRegistry>();
         services.RemoveAll<ISwitchDirectory>();
         services.AddSingleton<ISwitchDirectory>(sp => sp.GetRequiredService<SwitchRegistry>());

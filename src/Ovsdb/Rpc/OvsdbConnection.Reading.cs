@@ -10,12 +10,17 @@ public sealed partial class OvsdbConnection
     private async Task ReadLoopAsync()
     {
         var framer = new JsonStreamFramer(_options.MaxMessageBytes, _options.MaxDepth);
+        if (!await IsReadyAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         try
         {
             while (!_closing.IsCancellationRequested)
             {
                 var memory = framer.GetMemory(16 * 1024);
-                int read = await _socket.ReceiveAsync(memory, SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                int read = await _stream.ReadAsync(memory, _closing.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     Close();

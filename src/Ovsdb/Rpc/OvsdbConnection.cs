@@ -30,6 +30,8 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
 
     private readonly Socket _socket;
+    private Stream _stream;
+    private Task _ready = Task.CompletedTask;
     private readonly OvsdbConnectionOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -50,6 +52,7 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
     private OvsdbConnection(Socket socket, OvsdbConnectionOptions options, ILogger? logger, TimeProvider? time)
     {
         _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
@@ -89,6 +92,11 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(socket);
         var c = new OvsdbConnection(socket, options ?? new OvsdbConnectionOptions(), logger, time);
+        if (c._options.Secure is { } secure)
+        {
+            c._ready = c.SecureAsync(secure);
+        }
+
         c._readLoop = Task.Run(c.ReadLoopAsync);
         if (c._options.InactivityProbe > TimeSpan.Zero)
         {
@@ -98,10 +106,23 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         return c;
     }
 
-    /// <summary>Dials <c>tcp:host:port</c> (IPv6 as <c>tcp:[::1]:6640</c>) or <c>unix:/path</c>.</summary>
+    /// <summary>
+    /// Dials <c>tcp:host:port</c> (IPv6 as <c>tcp:[::1]:6640</c>), <c>unix:/path</c>, or <c>ssl:host:port</c>
+    /// (which needs <see cref="OvsdbConnectionOptions.Secure"/>; it runs before the first message).
+    /// </summary>
     public static async Task<OvsdbConnection> ConnectAsync(string target, OvsdbConnectionOptions? options = null, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var endPoint = OvsdbTarget.Parse(target);
+        if (OvsdbTarget.IsTls(target) && options?.Secure is null)
+        {
+            throw new ArgumentException($"'{target}' needs TLS settings (OvsdbConnectionOptions.Secure).", nameof(options));
+        }
+
+        if (!OvsdbTarget.IsTls(target) && options?.Secure is not null)
+        {
+            options = CopyWithoutTls(options);
+        }
+
         var socket = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -306,8 +327,52 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         }
     }
 
+    private static OvsdbConnectionOptions CopyWithoutTls(OvsdbConnectionOptions o) => new()
+    {
+        MaxMessageBytes = o.MaxMessageBytes,
+        MaxDepth = o.MaxDepth,
+        InactivityProbe = o.InactivityProbe,
+        RequestTimeout = o.RequestTimeout,
+        UpdateQueueCapacity = o.UpdateQueueCapacity,
+    };
+
+    /// <summary>Runs the TLS handshake (or whatever <paramref name="secure"/> does) within the handshake timeout; a failure closes the connection.</summary>
+    private async Task SecureAsync(OvsdbStreamSecurer secure)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        try
+        {
+            _stream = await secure(_stream, RemoteEndPoint, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Close(new IOException($"OVSDB connection to {_remote} refused at the TLS handshake: {ex.Message}", ex));
+            throw;
+        }
+    }
+
+    /// <summary>False when the handshake failed (the connection is closed then).</summary>
+    private async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            await _ready.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
     private async Task WriteMessageAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
     {
+        if (!await IsReadyAsync().ConfigureAwait(false))
+        {
+            throw ClosedException();
+        }
+
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -322,14 +387,9 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
                 throw ClosedException();
             }
 
-            var memory = buffer.WrittenMemory;
-            while (!memory.IsEmpty)
-            {
-                int sent = await _socket.SendAsync(memory, SocketFlags.None, _closing.Token).ConfigureAwait(false);
-                memory = memory[sent..];
-            }
+            await _stream.WriteAsync(buffer.WrittenMemory, _closing.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && _closing.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && _closing.IsCancellationRequested)
         {
             throw ClosedException(ex);
         }
@@ -370,6 +430,11 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         }
 
         _socket.Dispose();
+        if (_ready.IsCompleted)
+        {
+            _stream.Dispose();
+        }
+
         var closed = ClosedException(reason);
         foreach (var p in _pending.Values)
         {

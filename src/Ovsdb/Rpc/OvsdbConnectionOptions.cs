@@ -1,4 +1,13 @@
+using System.Net;
+
 namespace Ovsdb.Rpc;
+
+/// <summary>
+/// Turns a connection's byte stream into a secured one (a TLS handshake, as server for accepted connections,
+/// as client for dialed <c>ssl:</c> targets) or throws when the peer is refused. The library knows no
+/// certificates; the caller decides who may connect.
+/// </summary>
+public delegate Task<Stream> OvsdbStreamSecurer(Stream transport, EndPoint? remote, CancellationToken cancellationToken);
 
 public sealed class OvsdbConnectionOptions
 {
@@ -19,4 +28,10 @@ public sealed class OvsdbConnectionOptions
 
     /// <summary>Monitor updates waiting for the consumer; a consumer that falls this far behind loses the connection.</summary>
     public int UpdateQueueCapacity { get; set; } = 4096;
+
+    /// <summary>When set, runs before any message: requests wait for it, and a failure closes the connection.</summary>
+    public OvsdbStreamSecurer? Secure { get; set; }
+
+    /// <summary>How long <see cref="Secure"/> may take before the connection is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace Ovsdb.Rpc;
 
-/// <summary>Parses OVS connection strings: <c>tcp:host:port</c>, <c>tcp:[v6]:port</c>, <c>unix:/path</c>.</summary>
+/// <summary>Parses OVS connection strings: <c>tcp:host:port</c>, <c>ssl:host:port</c>, <c>tcp:[v6]:port</c>, <c>unix:/path</c>.</summary>
 public static class OvsdbTarget
 {
     public const int DefaultPort = 6640;
@@ -17,13 +17,16 @@ public static class OvsdbTarget
             return new UnixDomainSocketEndPoint(target["unix:".Length..]);
         }
 
-        if (!target.StartsWith("tcp:", StringComparison.Ordinal))
+        if (!target.StartsWith("tcp:", StringComparison.Ordinal) && !IsTls(target))
         {
-            throw new FormatException($"'{target}' is not tcp:host:port or unix:path");
+            throw new FormatException($"'{target}' is not tcp:host:port, ssl:host:port or unix:path");
         }
 
         return ParseIpEndPoint(target["tcp:".Length..], DefaultPort);
     }
+
+    /// <summary>True for <c>ssl:host:port</c>: the connection runs TLS (<see cref="OvsdbConnectionOptions.Secure"/>).</summary>
+    public static bool IsTls(string target) => target.StartsWith("ssl:", StringComparison.Ordinal);
 
     /// <summary>Parses <c>ip:port</c>, <c>[v6]:port</c> or a bare IP (port defaulted).</summary>
     public static IPEndPoint ParseIpEndPoint(string text, int defaultPort)

@@ -420,7 +420,9 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
         List<string> argv =
         [
             "ovsdb-server", Path.Combine(Directory, "conf.db"), $"--remote=punix:{Path.Combine(Directory, "db.sock")}",
-            "--remote=db:Open_vSwitch,Open_vSwitch,manager_options", "--pidfile", "--detach", "--log-file", "--no-chdir",
+            "--remote=db:Open_vSwitch,Open_vSwitch,manager_options",
+            "--private-key=db:Open_vSwitch,SSL,private_key", "--certificate=db:Open_vSwitch,SSL,certificate", "--bootstrap-ca-cert=db:Open_vSwitch,SSL,ca_cert",
+            "--pidfile", "--detach", "--log-file", "--no-chdir",
         ];
         if (Plumbing == HostPlumbing.Ovsdb)
         {

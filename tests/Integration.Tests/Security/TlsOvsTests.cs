@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Integration.Tests.Harness;
+
+namespace Integration.Tests.Security;
+
+/// <summary>
+/// OpenFlow and OVSDB over TLS against real Open vSwitch with certificates from <c>ovs-pki</c>. Two hosts
+/// (namespaces, each its own ovsdb-server and ovs-vswitchd) and the controller as its own process with TLS on
+/// both channels: <c>hv1</c> has a switch certificate signed by the ovs-pki switch CA, <c>hv2</c> a self-signed
+/// one. Both do what the README tells an operator: <c>set-ssl key cert cacert</c> and
+/// <c>set-manager ssl:&lt;controller&gt;:6640</c>.
+/// </summary>
+[TestFixture]
+[Category("RealOvs")]
+[NonParallelizable]
+public sealed class TlsOvsTests
+{
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(60);
+    private OvsPki? _pki;
+    private OvsdbTopology? _topology;
+
+    private OvsdbTopology Topology => _topology ?? throw new InvalidOperationException("no bed");
+
+    private OvsHypervisor Good => Topology.Hosts[0];
+
+    private OvsHypervisor Rogue => Topology.Hosts[1];
+
+    private string ControllerIp => Topology.Controller.Ip;
+
+    [OneTimeSetUp]
+    public async Task StartBed()
+    {
+        OvsPreconditions.RequireRootAndOvs("ethtool", "dotnet", "ovs-pki");
+        var prefix = TestPrefix.New();
+        _pki = await OvsPki.CreateAsync(prefix);
+        var settings = new Dictionary<string, string?>(_pki.ControllerSettings())
+        {
+            ["Ovsdb:AutoRegister"] = "true",
+            ["OpenFlow:Tls:HandshakeTimeout"] = "00:00:05",
+        };
+        _topology = await OvsdbTopology.CreateAsync(2, settings, connect: false, prefix: prefix);
+        await Good.VsctlAsync("set-ssl", _pki.SwitchKey, _pki.SwitchCertificate, _pki.ControllerCa);
+        await Rogue.VsctlAsync("set-ssl", _pki.RogueKey, _pki.RogueCertificate, _pki.ControllerCa);
+        foreach (var host in Topology.Hosts)
+        {
+            await host.IdentifyAsync(Topology.SystemId(host), Topology.UnderlayIp(host));
+            await host.SetManagerAsync($"ssl:{ControllerIp}:{ControllerProcess.OvsdbPort}");
+        }
+    }
+
+    [TearDown]
+    public async Task PrintStateOnFailure()
+    {
+        if (_topology is not null && TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            await TestContext.Out.WriteLineAsync(await _topology.DiagnosticsAsync());
+            await TestContext.Out.WriteLineAsync("=== controller log (tail)\n" + _topology.Controller.LogTail(80));
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopBed()
+    {
+        if (_topology is not null)
+        {
+            await _topology.DisposeAsync();
+        }
+
+        _pki?.Dispose();
+    }
+
+    [Test]
+    public async Task HostWithAnOvsPkiCertificateIsPlumbedOverSslAndItsBridgeConnectsOverSsl()
+    {
+        var dpid = await WaitGoodSwitchConnectedAsync();
+
+        var target = (await Good.VsctlAsync("get-controller", OvsHypervisor.BrTun)).Stdout.Trim();
+        var manager = (await Good.VsctlAsync("--columns=is_connected", "list", "manager")).Stdout;
+        var controller = (await Good.VsctlAsync("--columns=is_connected", "list", "controller")).Stdout;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(target, Is.EqualTo($"ssl:{ControllerIp}:{ControllerProcess.OpenFlowPort}"), "the controller target it plumbed");
+            Assert.That(manager, Does.Contain("true"), "the manager connection (ssl) is up");
+            Assert.That(controller, Does.Contain("true"), "the OpenFlow connections (ssl) are up");
+        }
+
+        await Poll.UntilAsync(
+            async () => (await Good.DumpFlowsAsync(OvsHypervisor.BrTun)).Any(f => f.Cookie >> 48 == 0x0b70),
+            Converge,
+            $"br-tun ({dpid}) holds the controller's br-tun pipeline",
+            TimeSpan.FromMilliseconds(200));
+    }
+
+    [Test]
+    public async Task HostWithASelfSignedCertificateIsRefusedOnOvsdbAndOpenFlow()
+    {
+        var rest = Topology.Rest;
+        await Poll.UntilAsync(
+            async () => await rest.MetricAsync("ofcontroller_tls_refused_total", "channel=\"ovsdb\"") >= 2,
+            Converge,
+            "the self-signed host's OVSDB connection refused (twice: it retries)",
+            TimeSpan.FromMilliseconds(200));
+
+        // The same host's bridge pointed at the OpenFlow TLS port by hand.
+        await Rogue.VsctlAsync(
+            "add-br", "br-rogue", "--", "set", "bridge", "br-rogue", "datapath_type=netdev", "fail_mode=secure", "protocols=OpenFlow13",
+            "other-config:datapath-id=00000000000000ee", "--",
+            "set-controller", "br-rogue", $"ssl:{ControllerIp}:{ControllerProcess.OpenFlowPort}", "--",
+            "set", "controller", "br-rogue", "max_backoff=1000");
+        await Poll.UntilAsync(
+            async () => await rest.MetricAsync("ofcontroller_tls_refused_total", "channel=\"openflow\"") >= 2,
+            Converge,
+            "the self-signed bridge's OpenFlow connection refused (twice: it retries)",
+            TimeSpan.FromMilliseconds(200));
+
+        var hosts = (await rest.GetAsync("hosts")).AsArray();
+        var switches = (await rest.GetAsync("switches")).AsArray();
+        var controller = (await Rogue.VsctlAsync("--columns=is_connected", "list", "controller")).Stdout;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(hosts.Any(h => h?["systemId"]?.GetValue<string>() == Topology.SystemId(Rogue)), Is.False, "never registered");
+            Assert.That(await Rogue.BridgeExistsAsync(OvsHypervisor.BrTun), Is.False, "never plumbed");
+            Assert.That(switches.Any(s => string.Equals(s!["datapathId"]!.GetValue<string>(), "00000000000000ee", StringComparison.OrdinalIgnoreCase)), Is.False, "never connected");
+            Assert.That(controller, Does.Not.Contain("true"));
+            Assert.That(Topology.Controller.LogTail(400), Does.Contain("does not chain to the configured CA"));
+            Assert.That(Topology.Controller.LogTail(400), Does.Not.Contain("PRIVATE KEY"));
+        }
+    }
+
+    [Test]
+    public async Task PlaintextHelloAndGarbageOnTheTlsPortAreClosedWithoutTouchingAConnectedSwitch()
+    {
+        var dpid = await WaitGoodSwitchConnectedAsync();
+        var rest = Topology.Rest;
+        var connections = await rest.MetricAsync("ofcontroller_switch_connections_total");
+        var refusedBefore = await rest.MetricAsync("ofcontroller_tls_refused_total", "channel=\"openflow\"");
+
+        // An OpenFlow 1.3 HELLO in the clear, then 4 KiB of random bytes, each on a fresh TCP connection.
+        string[] payloads = [@"printf '\004\000\000\010\000\000\000\001'", "head -c 4096 /dev/urandom"];
+        foreach (var payload in payloads)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await Good.ExecAsync(
+                ["sh", "-c", $"{payload} | socat -t 60 - TCP:{ControllerIp}:{ControllerProcess.OpenFlowPort}"],
+                TimeSpan.FromSeconds(90),
+                check: false);
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), $"the controller closed the connection ({payload}): {result.Stderr}");
+            Assert.That(result.Stdout, Does.Not.Contain("\u0004"), "no OpenFlow answer in the clear");
+        }
+
+        await Poll.UntilAsync(
+            async () => await rest.MetricAsync("ofcontroller_tls_refused_total", "channel=\"openflow\"") >= refusedBefore + 2,
+            Converge,
+            "both hostile connections counted as refused",
+            TimeSpan.FromMilliseconds(200));
+        var switches = (await rest.GetAsync("switches")).AsArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(switches.Any(s => string.Equals(s!["datapathId"]!.GetValue<string>(), dpid, StringComparison.OrdinalIgnoreCase)), Is.True, "the good switch is still connected");
+            Assert.That(await rest.MetricAsync("ofcontroller_switch_connections_total"), Is.EqualTo(connections), "and did not reconnect");
+        }
+    }
+
+    private async Task<string> WaitGoodSwitchConnectedAsync()
+    {
+        await Poll.UntilAsync(() => Good.BridgeExistsAsync(OvsHypervisor.BrTun), Converge, "hv1's br-tun created over OVSDB/TLS", TimeSpan.FromMilliseconds(200));
+        var dpid = await Good.DatapathIdAsync(OvsHypervisor.BrTun);
+        await Poll.UntilAsync(
+            async () => (await Topology.Rest.GetAsync("switches")).AsArray().Any(s => string.Equals(s!["datapathId"]!.GetValue<string>(), dpid, StringComparison.OrdinalIgnoreCase)),
+            Converge,
+            $"hv1's br-tun {dpid} connected over OpenFlow/TLS",
+            TimeSpan.FromMilliseconds(200));
+        return dpid;
+    }
+}
