@@ -79,14 +79,15 @@ public sealed class TlsOvsTests
         var dpid = await WaitGoodSwitchConnectedAsync();
 
         var target = (await Good.VsctlAsync("get-controller", OvsHypervisor.BrTun)).Stdout.Trim();
-        var manager = (await Good.VsctlAsync("--columns=is_connected", "list", "manager")).Stdout;
-        var controller = (await Good.VsctlAsync("--columns=is_connected", "list", "controller")).Stdout;
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(target, Is.EqualTo($"ssl:{ControllerIp}:{ControllerProcess.OpenFlowPort}"), "the controller target it plumbed");
-            Assert.That(manager, Does.Contain("true"), "the manager connection (ssl) is up");
-            Assert.That(controller, Does.Contain("true"), "the OpenFlow connections (ssl) are up");
-        }
+        Assert.That(target, Is.EqualTo($"ssl:{ControllerIp}:{ControllerProcess.OpenFlowPort}"), "the controller target it plumbed");
+
+        // ovs-vswitchd publishes is_connected with its periodic status update, a few seconds after the fact.
+        await Poll.UntilAsync(
+            async () => (await Good.VsctlAsync("--columns=is_connected", "list", "manager")).Stdout.Contains("true", StringComparison.Ordinal),
+            Converge, "the manager connection (ssl) reported up by OVS", TimeSpan.FromMilliseconds(200));
+        await Poll.UntilAsync(
+            async () => !(await Good.VsctlAsync("--columns=is_connected", "list", "controller")).Stdout.Contains("false", StringComparison.Ordinal),
+            Converge, "both bridges' OpenFlow connections (ssl) reported up by OVS", TimeSpan.FromMilliseconds(200));
 
         await Poll.UntilAsync(
             async () => (await Good.DumpFlowsAsync(OvsHypervisor.BrTun)).Any(f => f.Cookie >> 48 == 0x0b70),
