@@ -153,7 +153,13 @@ public sealed partial class TwoHostOverlayTests
     [Test]
     public async Task SwitchReconnect_DeletesOnlyStaleFlowsUnderOurCookie_AndLeavesForeignFlows()
     {
-        await using var o = await TwoTenantOverlay.CreateAsync(TunnelType.Vxlan);
+        // The subject is the reconnect's read-back: drift repair while connected (the flow monitor at once, the
+        // audit later) would otherwise remove the stale flow first, as often as not.
+        await using var o = await TwoTenantOverlay.CreateAsync(TunnelType.Vxlan, new Dictionary<string, string?>
+        {
+            ["Runtime:FlowMonitor"] = "false",
+            ["Runtime:AuditInterval"] = "",
+        });
         await o.Bed.WaitInSyncAsync();
         var dpid = o.Bed.DatapathId(o.H1);
         var first = o.Bed.Controller.Runtime.FindReconciler(dpid)!;
