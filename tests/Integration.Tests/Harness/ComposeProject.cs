@@ -5,13 +5,15 @@ namespace Integration.Tests.Harness;
 /// <summary>
 /// One <c>docker-compose -p &lt;name&gt;</c> project of the repository's <c>docker-compose.yml</c>, with every published port
 /// on a free loopback port (<c>OFC_*_PUBLISH=127.0.0.1:</c>). Commands go through <c>docker-compose</c> itself
-/// (<c>exec -T</c>, <c>port</c>), so container names (<c>_1</c> in 1.29, <c>-1</c> in v2) never matter.
+/// (<c>ps -q</c>, <c>port</c>), so container names (<c>_1</c> in 1.29, <c>-1</c> in v2) never matter; commands in a
+/// container run with <c>docker exec</c> on the id <c>ps -q</c> gave (docker-compose 1.29 takes a second to start).
 /// <see cref="DisposeAsync"/> runs <c>down -v</c>, removing its containers, networks and volume; the images stay.
 /// </summary>
 internal sealed partial class ComposeProject : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
     private readonly string _file;
+    private readonly Dictionary<string, string> _containers = [];
     private readonly Dictionary<string, string> _env = new()
     {
         ["OFC_REST_PUBLISH"] = "127.0.0.1:",
@@ -66,8 +68,16 @@ internal sealed partial class ComposeProject : IAsyncDisposable
         => Sh.RunAsync(["docker-compose", "-p", Name, "-f", _file, .. args], CommandTimeout, _env, check);
 
     /// <summary>Runs <paramref name="argv"/> in <paramref name="service"/>'s container.</summary>
-    public Task<ShResult> ExecAsync(string service, IReadOnlyList<string> argv, bool check = true)
-        => RunAsync(["exec", "-T", service, .. argv], check);
+    public async Task<ShResult> ExecAsync(string service, IReadOnlyList<string> argv, bool check = true)
+    {
+        if (!_containers.TryGetValue(service, out var id))
+        {
+            id = (await RunAsync("ps", "-q", service).ConfigureAwait(false)).StdoutLines.Single();
+            _containers[service] = id;
+        }
+
+        return await Sh.RunAsync(["docker", "exec", id, .. argv], CommandTimeout, check: check).ConfigureAwait(false);
+    }
 
     /// <summary>The loopback address Docker published <paramref name="service"/>'s <paramref name="containerPort"/> on.</summary>
     public async Task<Uri> PublishedAsync(string service, int containerPort)
