@@ -47,6 +47,7 @@ public sealed partial class ComposeTests
             Assert.That(config.Stdout, Does.Contain("/dev/net/tun"));
             Assert.That(config.Stdout, Does.Not.Contain("privileged"), "privileged containers cannot start on these machines");
             Assert.That(config.Stdout, Does.Contain("127.0.0.1:8080:8080"), "REST is published on loopback only by default");
+            Assert.That(config.Stdout, Does.Contain("127.0.0.1:6640:6640"), "so is OVSDB: an open 6640 lets any machine register as a host");
         }
     }
 
