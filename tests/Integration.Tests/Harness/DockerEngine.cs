@@ -23,7 +23,7 @@ internal sealed class DockerEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (StartedPid is not { } pid)
+        if (StartedPid is not { } pid || !Directory.Exists($"/proc/{pid}"))
         {
             return;
         }
