@@ -37,7 +37,7 @@ internal sealed class ControllerProcess : IAsyncDisposable
         _octet = octet;
         Namespace = octet == FabricOctet ? $"c{prefix}" : $"c{prefix}{octet}";
         Directory = Path.Combine(Path.GetTempPath(), $"ovs-{Namespace}");
-        Rest = new RestClient(Path.Combine(Directory, "rest.sock"));
+        Rest = new RestClient(RestSocketPath);
     }
 
     public string Prefix { get; }
@@ -53,6 +53,8 @@ internal sealed class ControllerProcess : IAsyncDisposable
     public string ManagerTarget => $"tcp:{Ip}:{OvsdbPort}";
 
     public RestClient Rest { get; }
+
+    public string RestSocketPath => Path.Combine(Directory, "rest.sock");
 
     public string LogFile => Path.Combine(Directory, "controller.log");
 
@@ -121,11 +123,11 @@ internal sealed class ControllerProcess : IAsyncDisposable
             throw new InvalidOperationException("the controller is running");
         }
 
-        File.Delete(Rest.SocketPath); // a killed Kestrel leaves its socket file behind
+        File.Delete(RestSocketPath); // a killed Kestrel leaves its socket file behind
         var args = new List<string>
         {
             "dotnet", AssemblyPath(),
-            $"--Rest:Urls=http://unix:{Rest.SocketPath}",
+            $"--Rest:Urls=http://unix:{RestSocketPath}",
             $"--Store:Path={StorePath}",
             $"--OpenFlow:Address={Ip}",
             $"--OpenFlow:Port={OpenFlowPort.ToString(CultureInfo.InvariantCulture)}",

@@ -7,39 +7,49 @@ using System.Text.Json.Nodes;
 namespace Integration.Tests.Harness;
 
 /// <summary>
-/// A small JSON client for the controller's REST API over Kestrel's unix socket (the controller lives in a network
-/// namespace of its own; a socket file is reachable from any namespace). Paths are relative to <c>/api/v1/</c>;
+/// A small JSON client for the controller's REST API, over Kestrel's unix socket (the controller lives in a network
+/// namespace of its own; a socket file is reachable from any namespace) or over TCP. Paths are relative to <c>/api/v1/</c>;
 /// <see cref="MetricAsync"/> reads <c>/metrics</c>.
 /// </summary>
 internal sealed class RestClient : IDisposable
 {
     private readonly HttpClient _http;
 
+    /// <summary>Over Kestrel's unix socket <paramref name="unixSocketPath"/>.</summary>
     public RestClient(string unixSocketPath)
+        : this(UnixSocketHandler(unixSocketPath), new Uri("http://controller/"))
     {
-        SocketPath = unixSocketPath;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(unixSocketPath), cancellationToken).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            PooledConnectionLifetime = TimeSpan.FromSeconds(30),
-        };
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://controller/api/v1/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public string SocketPath { get; }
+    /// <summary>Over TCP, e.g. <c>http://127.0.0.1:32768/</c> (a port Docker published).</summary>
+    public RestClient(Uri server)
+        : this(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) }, server)
+    {
+    }
+
+    private RestClient(HttpMessageHandler handler, Uri server)
+    {
+        _http = new HttpClient(handler) { BaseAddress = new Uri(server, "/api/v1/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static SocketsHttpHandler UnixSocketHandler(string unixSocketPath) => new()
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(unixSocketPath), cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+        PooledConnectionLifetime = TimeSpan.FromSeconds(30),
+    };
 
     public async Task<JsonNode> PostAsync(string path, object body)
     {
