@@ -101,6 +101,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             L2Population = _options.L2Population,
             LearnHardTimeout = _options.LearnHardTimeout,
             ArpResponder = _options.ArpResponder,
+            NdResponder = _options.NdResponder,
             Dhcp = _options.Dhcp,
             DhcpServerMac = _dhcp.Settings.ServerMac,
         });
