@@ -56,6 +56,30 @@ internal sealed class PacketCapture : IAsyncDisposable
         return _packets;
     }
 
+    /// <summary>
+    /// The captured packets as one string each: tcpdump prints a tunnel packet's outer headers on one line
+    /// (beginning with its <c>-tt</c> timestamp) and the encapsulated frame on the next.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StopPacketsAsync()
+    {
+        var packets = new List<string>();
+        foreach (var line in await StopAsync().ConfigureAwait(false))
+        {
+            var header = line.Length > 11 && char.IsAsciiDigit(line[0]) && line.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
+                && line[..dot].All(char.IsAsciiDigit) && dot + 7 <= line.Length && line[(dot + 1)..(dot + 7)].All(char.IsAsciiDigit);
+            if (header || packets.Count == 0)
+            {
+                packets.Add(line);
+            }
+            else
+            {
+                packets[^1] += " | " + line;
+            }
+        }
+
+        return packets;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _tcpdump.DisposeAsync().ConfigureAwait(false);

@@ -86,6 +86,24 @@ internal sealed partial class Vm : IAsyncDisposable
         }
     }
 
+    /// <summary>Turns IPv6 on for eth0 (off by default) and adds <paramref name="cidr"/> without duplicate address detection.</summary>
+    public async Task EnableIpv6Async(string cidr)
+    {
+        await ExecAsync(["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.eth0.disable_ipv6=0"]).ConfigureAwait(false);
+        await ExecAsync(["ip", "-6", "addr", "add", cidr, "dev", "eth0", "nodad"]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends Neighbour Solicitations for <paramref name="target"/> with ndisc6 (Debian <c>ndisc6</c>): one
+    /// answer ends it; returns the target link-layer address answered, or null when nobody answered.
+    /// </summary>
+    public async Task<string?> NdiscAsync(string target, int tries = 3)
+    {
+        var result = await ExecAsync(["ndisc6", "-1", "-r", Str(tries), "-w", "1000", target, "eth0"], TimeSpan.FromSeconds(tries + 10), check: false).ConfigureAwait(false);
+        var m = TargetLinkLayer().Match(result.Stdout);
+        return m.Success ? m.Groups[1].Value.ToLowerInvariant() : null;
+    }
+
     /// <summary>Runs a command inside the VM's namespace.</summary>
     public Task<ShResult> ExecAsync(IReadOnlyList<string> argv, TimeSpan? timeout = null, bool check = true)
         => Sh.InNetnsAsync(Namespace, argv, timeout, check: check);
@@ -225,6 +243,9 @@ internal sealed partial class Vm : IAsyncDisposable
             "add-port", OvsHypervisor.BrInt, HostPort, "--",
             "set", "interface", HostPort, $"external_ids:iface-id={IfaceId}", $"external_ids:attached-mac={Mac}").ConfigureAwait(false);
     }
+
+    [GeneratedRegex("Target link-layer address: ([0-9A-Fa-f:]{17})")]
+    private static partial Regex TargetLinkLayer();
 
     [GeneratedRegex(@"(\d+) received")]
     private static partial Regex Received();
