@@ -21,9 +21,10 @@ internal sealed class PacketCapture : IAsyncDisposable
         StartAsync(vm.Namespace, "eth0", Path.Combine(vm.Host.Directory, $"{vm.Name}-{Guid.NewGuid():N}.pcap"), filter);
 
     /// <summary>Captures on interface <paramref name="device"/> of namespace <paramref name="ns"/> (e.g. a host's underlay veth) into <paramref name="file"/>.</summary>
-    internal static async Task<PacketCapture> StartAsync(string ns, string device, string file, string filter)
+    /// <param name="snapLength">Bytes kept of each packet (tcpdump <c>-s</c>); 0 keeps them whole. Headers are enough to count a bulk transfer's packets.</param>
+    internal static async Task<PacketCapture> StartAsync(string ns, string device, string file, string filter, int snapLength = 0)
     {
-        var argv = new List<string> { "tcpdump", "-i", device, "-n", "-U", "-Z", "root", "-w", file };
+        var argv = new List<string> { "tcpdump", "-i", device, "-n", "-U", "-Z", "root", "-s", snapLength.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", file };
         if (filter.Length > 0)
         {
             argv.Add(filter);
