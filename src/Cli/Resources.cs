@@ -22,14 +22,15 @@ internal static class Resources
         var name = new Argument<string>("name") { Description = "Network name (unique in its tenant)" };
         var tenant = new Option<string>("--tenant") { Description = "Tenant id or name", Required = true };
         var type = new Option<string?>("--type") { Description = "Tunnel type (default vxlan)" };
-        type.AcceptOnlyFromAmong("vxlan", "gre");
+        type.AcceptOnlyFromAmong("vxlan", "gre", "geneve");
         var segment = new Option<long?>("--segment") { Description = "VNI / GRE key, 1..16777215 (default: lowest free)" };
         var cidr = new Option<string?>("--cidr") { Description = "IPv4 subnet port IPs must be in, e.g. 192.168.100.0/24" };
+        var mtu = new Option<int?>("--mtu") { Description = "MTU of the network's VMs (default: the most its hosts' underlays allow)" };
         return Collection(env, g, "networks", "network",
-            [("ID", "id"), ("TENANT", "tenantId"), ("NAME", "name"), ("TYPE", "tunnelType"), ("SEGMENT", "segmentId"), ("CIDR", "cidr")],
+            [("ID", "id"), ("TENANT", "tenantId"), ("NAME", "name"), ("TYPE", "tunnelType"), ("SEGMENT", "segmentId"), ("CIDR", "cidr"), ("MTU", "mtu")],
             listFilters: [(tenantFilter, "tenantId", "tenants")],
             createArgs: [name],
-            createOptions: [tenant, type, segment, cidr],
+            createOptions: [tenant, type, segment, cidr, mtu],
             body: async c =>
             {
                 var b = new JsonObject
@@ -44,6 +45,11 @@ internal static class Resources
                 }
 
                 Put(b, "cidr", c.Value(cidr));
+                if (c.Value(mtu) is { } m)
+                {
+                    b["mtu"] = m;
+                }
+
                 return b;
             });
     }
@@ -52,12 +58,22 @@ internal static class Resources
     {
         var name = new Argument<string>("name") { Description = "Host name (unique)" };
         var dpid = new Option<string>("--dpid") { Description = "br-tun's datapath id (ovs-vsctl get bridge br-tun datapath-id)", Required = true };
-        var tunnelIp = new Option<string>("--tunnel-ip") { Description = "Underlay tunnel endpoint (IPv4)", Required = true };
-        return Collection(env, g, "hosts", "host", [("ID", "id"), ("NAME", "name"), ("DATAPATH ID", "datapathId"), ("TUNNEL IP", "tunnelIp")],
+        var tunnelIp = new Option<string>("--tunnel-ip") { Description = "Underlay tunnel endpoint (IPv4 or IPv6)", Required = true };
+        var underlayMtu = new Option<int?>("--underlay-mtu") { Description = "MTU of this host's underlay (default: Plumbing:UnderlayMtu)" };
+        return Collection(env, g, "hosts", "host", [("ID", "id"), ("NAME", "name"), ("DATAPATH ID", "datapathId"), ("TUNNEL IP", "tunnelIp"), ("UNDERLAY MTU", "underlayMtu")],
             listFilters: [],
             createArgs: [name],
-            createOptions: [dpid, tunnelIp],
-            body: c => Task.FromResult(new JsonObject { ["name"] = c.Value(name), ["datapathId"] = c.Value(dpid), ["tunnelIp"] = c.Value(tunnelIp) }));
+            createOptions: [dpid, tunnelIp, underlayMtu],
+            body: c =>
+            {
+                var b = new JsonObject { ["name"] = c.Value(name), ["datapathId"] = c.Value(dpid), ["tunnelIp"] = c.Value(tunnelIp) };
+                if (c.Value(underlayMtu) is { } m)
+                {
+                    b["underlayMtu"] = m;
+                }
+
+                return Task.FromResult(b);
+            });
     }
 
     public static Command Ports(OfcEnvironment env, GlobalOptions g)
@@ -68,12 +84,13 @@ internal static class Resources
         var host = new Option<string>("--host") { Description = "Host id or name", Required = true };
         var mac = new Option<string>("--mac") { Description = "MAC, aa:bb:cc:dd:ee:ff (unique in the network)", Required = true };
         var ip = new Option<string?>("--ip") { Description = "IPv4 address (inside the network's cidr, if it has one)" };
+        var ipv6 = new Option<string?>("--ipv6") { Description = "IPv6 address (answered by br-tun's Neighbour Discovery responder)" };
         var name = new Option<string?>("--name") { Description = "Port name" };
         return Collection(env, g, "ports", "port",
-            [("ID", "id"), ("NAME", "name"), ("NETWORK", "networkName"), ("HOST", "hostName"), ("MAC", "mac"), ("IP", "ip"), ("VLAN", "vlan")],
+            [("ID", "id"), ("NAME", "name"), ("NETWORK", "networkName"), ("HOST", "hostName"), ("MAC", "mac"), ("IP", "ip"), ("IPV6", "ipv6"), ("VLAN", "vlan")],
             listFilters: [(networkFilter, "networkId", "networks"), (hostFilter, "hostId", "hosts")],
             createArgs: [],
-            createOptions: [network, host, mac, ip, name],
+            createOptions: [network, host, mac, ip, ipv6, name],
             body: async c =>
             {
                 var b = new JsonObject
@@ -83,6 +100,7 @@ internal static class Resources
                     ["mac"] = c.Value(mac),
                 };
                 Put(b, "ip", c.Value(ip));
+                Put(b, "ipv6", c.Value(ipv6));
                 Put(b, "name", c.Value(name));
                 return b;
             });

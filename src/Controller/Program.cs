@@ -70,9 +70,14 @@ public static class ControllerHost
         var rest = config.GetSection(RestOptions.SectionName).Get<RestOptions>() ?? new RestOptions();
         builder.WebHost.UseUrls(SplitUrls(rest.Urls));
 
-        builder.Services.AddSingleton(sp => TenantStore.Open(
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value,
-            sp.GetRequiredService<ILogger<TenantStore>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var store = TenantStore.Open(
+                sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+                sp.GetRequiredService<ILogger<TenantStore>>());
+            store.DefaultUnderlayMtu = sp.GetRequiredService<IOptions<PlumbingOptions>>().Value.UnderlayMtu;
+            return store;
+        });
         builder.Services.AddSingleton<ControllerMetrics>();
 
         // OpenFlow server registration goes here

@@ -58,9 +58,9 @@ public sealed class OfcTests
         await using var c = await TestController.StartAsync();
 
         var tenant = Json(await Ok(c.OfcAsync("--json", "tenants", "create", "acme")));
-        var network = Json(await Ok(c.OfcAsync("--json", "networks", "create", "web", "--tenant", "acme", "--segment", "100", "--cidr", "10.0.0.0/24")));
-        var host = Json(await Ok(c.OfcAsync("--json", "hosts", "create", "hv1", "--dpid", "0x2a", "--tunnel-ip", "192.168.50.1")));
-        var port = Json(await Ok(c.OfcAsync("--json", "ports", "create", "--network", "web", "--host", "hv1", "--mac", "02:00:00:00:00:01", "--ip", "10.0.0.1", "--name", "vm1")));
+        var network = Json(await Ok(c.OfcAsync("--json", "networks", "create", "web", "--tenant", "acme", "--segment", "100", "--cidr", "10.0.0.0/24", "--mtu", "1400")));
+        var host = Json(await Ok(c.OfcAsync("--json", "hosts", "create", "hv1", "--dpid", "0x2a", "--tunnel-ip", "192.168.50.1", "--underlay-mtu", "1500")));
+        var port = Json(await Ok(c.OfcAsync("--json", "ports", "create", "--network", "web", "--host", "hv1", "--mac", "02:00:00:00:00:01", "--ip", "10.0.0.1", "--ipv6", "fd00::1", "--name", "vm1")));
 
         using (Assert.EnterMultipleScope())
         {
@@ -69,6 +69,9 @@ public sealed class OfcTests
             Assert.That(host["datapathId"]!.GetValue<string>(), Is.EqualTo("000000000000002a"));
             Assert.That(port["hostId"]!.GetValue<string>(), Is.EqualTo(host["id"]!.GetValue<string>()));
             Assert.That(port["vlan"]!.GetValue<int>(), Is.EqualTo(1), "the first port of a network on a host gets VLAN 1");
+            Assert.That(network["configuredMtu"]!.GetValue<int>(), Is.EqualTo(1400));
+            Assert.That(host["configuredUnderlayMtu"]!.GetValue<int>(), Is.EqualTo(1500));
+            Assert.That(port["ipv6"]!.GetValue<string>(), Is.EqualTo("fd00::1"));
         }
 
         var ports = JsonNode.Parse(await Ok(c.OfcAsync("--json", "ports", "list", "--network", "web")))!.AsArray();

@@ -219,6 +219,9 @@ public static class FlowText
         0x00012000 => "NXM_NX_TUN_ID",
         0x00012200 => "NXM_NX_ARP_SHA",
         0x00012400 => "NXM_NX_ARP_THA",
+        0x00012600 => "NXM_NX_IPV6_SRC",
+        0x00012800 => "NXM_NX_IPV6_DST",
+        0x00013200 => "NXM_NX_ND_TLL",
         0x80000000 => "OXM_OF_IN_PORT",
         0x80004c00 => "OXM_OF_TUNNEL_ID",
         _ => h.ToString(),
@@ -314,6 +317,8 @@ public static class FlowText
         var arp = type is 0x0806 or 0x8035;
         AddAddress(Get(arp ? OxmBasic.ArpSpa : OxmBasic.Ipv4Src), arp ? "arp_spa" : "nw_src", parts, done);
         AddAddress(Get(arp ? OxmBasic.ArpTpa : OxmBasic.Ipv4Dst), arp ? "arp_tpa" : "nw_dst", parts, done);
+        AddIpv6(Get(OxmBasic.Ipv6Src), "ipv6_src", parts, done);
+        AddIpv6(Get(OxmBasic.Ipv6Dst), "ipv6_dst", parts, done);
         if (protoInShorthand && ipProto is not null)
         {
             done.Add(ipProto);
@@ -327,8 +332,11 @@ public static class FlowText
         Add(Get(OxmBasic.ArpTha), "arp_tha", v => new MacAddress(v).ToString());
         Add(Get(OxmBasic.TcpSrc) ?? Get(OxmBasic.UdpSrc) ?? Get(OxmBasic.SctpSrc), "tp_src", Dec);
         Add(Get(OxmBasic.TcpDst) ?? Get(OxmBasic.UdpDst) ?? Get(OxmBasic.SctpDst), "tp_dst", Dec);
-        Add(Get(OxmBasic.Icmpv4Type), "icmp_type", Dec);
-        Add(Get(OxmBasic.Icmpv4Code), "icmp_code", Dec);
+        Add(Get(OxmBasic.Icmpv4Type) ?? Get(OxmBasic.Icmpv6Type), "icmp_type", Dec);
+        Add(Get(OxmBasic.Icmpv4Code) ?? Get(OxmBasic.Icmpv6Code), "icmp_code", Dec);
+        AddIpv6(Get(OxmBasic.Ipv6NdTarget), "nd_target", parts, done);
+        Add(Get(OxmBasic.Ipv6NdSll), "nd_sll", v => new MacAddress(v).ToString());
+        Add(Get(OxmBasic.Ipv6NdTll), "nd_tll", v => new MacAddress(v).ToString());
         foreach (var f in fields)
         {
             if (!done.Contains(f))
@@ -424,8 +432,45 @@ public static class FlowText
         parts.Add(m == cidr ? $"{name}={Ipv4(v)}/{prefix.ToString(CultureInfo.InvariantCulture)}" : $"{name}={Ipv4(v)}/{Ipv4(m)}");
     }
 
+    // ipv6_src=fd00::1, or fd00::/64 for a CIDR mask, as OVS prints addresses (inet_ntop).
+    private static void AddIpv6(OxmField? f, string name, List<string> parts, HashSet<OxmField> done)
+    {
+        if (f is null)
+        {
+            return;
+        }
+
+        done.Add(f);
+        var text = Ipv6(f.Value.Span);
+        if (f.Mask is { } m)
+        {
+            var bits = 0;
+            foreach (var b in m.Span)
+            {
+                bits += System.Numerics.BitOperations.PopCount(b);
+            }
+
+            var prefix = new byte[16];
+            for (var i = 0; i < bits; i++)
+            {
+                prefix[i / 8] |= (byte)(0x80 >> (i % 8));
+            }
+
+            text += "/" + (m.Span.SequenceEqual(prefix) ? bits.ToString(CultureInfo.InvariantCulture) : Ipv6(m.Span));
+        }
+
+        parts.Add(name + "=" + text);
+    }
+
+    private static string Ipv6(ReadOnlySpan<byte> bytes) => bytes.Length == 16 ? new System.Net.IPAddress(bytes).ToString() : Convert.ToHexStringLower(bytes);
+
     private static string FieldName(OxmField f)
     {
+        if (f.Class == OxmClass.Ericsson && f.Field is 1 or 2)
+        {
+            return f.Field == 1 ? "nd_reserved" : "nd_options_type";
+        }
+
         if (f.Class != OxmClass.OpenFlowBasic)
         {
             return $"oxm(0x{f.Class:x4}:{f.Field})";
@@ -450,7 +495,16 @@ public static class FlowText
         OxmBasic.ArpOp => "arp_op",
         OxmBasic.ArpSpa => "arp_spa",
         OxmBasic.ArpTpa => "arp_tpa",
+        OxmBasic.ArpSha => "arp_sha",
+        OxmBasic.ArpTha => "arp_tha",
         OxmBasic.TunnelId => "tun_id",
+        OxmBasic.Ipv6Src => "ipv6_src",
+        OxmBasic.Ipv6Dst => "ipv6_dst",
+        OxmBasic.Icmpv6Type => "icmpv6_type",
+        OxmBasic.Icmpv6Code => "icmpv6_code",
+        OxmBasic.Ipv6NdTarget => "nd_target",
+        OxmBasic.Ipv6NdSll => "nd_sll",
+        OxmBasic.Ipv6NdTll => "nd_tll",
         _ => FieldName(f),
     };
 
@@ -458,16 +512,17 @@ public static class FlowText
     {
         if (f.Value.Length > 8)
         {
-            return f.Value.ToString();
+            return Ipv6(f.Value.Span);
         }
 
         var v = f.ValueAsUInt64();
-        string Render(ulong x) => f.Class != OxmClass.OpenFlowBasic ? Hex(x) : (OxmBasic)f.Field switch
+        string Render(ulong x) => f.Class == OxmClass.Ericsson ? Dec(x) : f.Class != OxmClass.OpenFlowBasic ? Hex(x) : (OxmBasic)f.Field switch
         {
-            OxmBasic.EthDst or OxmBasic.EthSrc or OxmBasic.ArpSha or OxmBasic.ArpTha => new MacAddress(x).ToString(),
+            OxmBasic.EthDst or OxmBasic.EthSrc or OxmBasic.ArpSha or OxmBasic.ArpTha or OxmBasic.Ipv6NdSll or OxmBasic.Ipv6NdTll => new MacAddress(x).ToString(),
             OxmBasic.InPort => FormatPort((uint)x),
             OxmBasic.VlanVid or OxmBasic.VlanPcp or OxmBasic.IpProto or OxmBasic.ArpOp or OxmBasic.IpDscp or OxmBasic.IpEcn
-                or OxmBasic.TcpSrc or OxmBasic.TcpDst or OxmBasic.UdpSrc or OxmBasic.UdpDst => Dec(x),
+                or OxmBasic.TcpSrc or OxmBasic.TcpDst or OxmBasic.UdpSrc or OxmBasic.UdpDst
+                or OxmBasic.Icmpv4Type or OxmBasic.Icmpv4Code or OxmBasic.Icmpv6Type or OxmBasic.Icmpv6Code => Dec(x),
             OxmBasic.Ipv4Src or OxmBasic.Ipv4Dst or OxmBasic.ArpSpa or OxmBasic.ArpTpa => Ipv4(x),
             OxmBasic.EthType => "0x" + x.ToString("x4", CultureInfo.InvariantCulture),
             _ => Hex(x),

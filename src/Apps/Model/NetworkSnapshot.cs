@@ -23,6 +23,12 @@ public sealed record NetworkInfo(string Id, string TenantId, string Name, Tunnel
     /// <summary>The default gateway handed out by DHCP (option 3), optional.</summary>
     public System.Net.IPAddress? Gateway { get; init; }
 
+    /// <summary>
+    /// The MTU the operator configured for the network, or null: then it is the most every host the
+    /// network spans can carry (<see cref="Apps.Plumbing.NetworkMtu"/>).
+    /// </summary>
+    public int? Mtu { get; init; }
+
     /// <summary>DNS servers handed out by DHCP (option 6), optional.</summary>
     public ImmutableArray<System.Net.IPAddress> DnsServers
     {
@@ -32,7 +38,7 @@ public sealed record NetworkInfo(string Id, string TenantId, string Name, Tunnel
 
     public bool Equals(NetworkInfo? other) =>
         other is not null && Id == other.Id && TenantId == other.TenantId && Name == other.Name && TunnelType == other.TunnelType
-        && SegmentId == other.SegmentId && Equals(Subnet, other.Subnet) && Equals(Gateway, other.Gateway) && DnsServers.SequenceEqual(other.DnsServers);
+        && SegmentId == other.SegmentId && Mtu == other.Mtu && Equals(Subnet, other.Subnet) && Equals(Gateway, other.Gateway) && DnsServers.SequenceEqual(other.DnsServers);
 
     public override int GetHashCode() => HashCode.Combine(Id, SegmentId);
 }
@@ -40,10 +46,18 @@ public sealed record NetworkInfo(string Id, string TenantId, string Name, Tunnel
 /// <summary>A hypervisor host: its br-tun datapath id and its underlay tunnel endpoint.</summary>
 /// <param name="DatapathId">br-tun's datapath id; null for a host managed over OVSDB until it is learned.</param>
 /// <param name="SystemId">The host's <c>Open_vSwitch.external_ids:system-id</c>, when it is managed over OVSDB.</param>
-public sealed record HostInfo(string Id, string Name, ulong? DatapathId, System.Net.IPAddress TunnelIp, string? SystemId = null);
+public sealed record HostInfo(string Id, string Name, ulong? DatapathId, System.Net.IPAddress TunnelIp, string? SystemId = null)
+{
+    /// <summary>The MTU of this host's underlay, when the operator set one; null: <c>Plumbing:UnderlayMtu</c>.</summary>
+    public int? UnderlayMtu { get; init; }
+}
 
 /// <summary>A tenant VM/container port on a host's br-int.</summary>
-public sealed record PortInfo(string Id, string NetworkId, string HostId, ulong Mac, System.Net.IPAddress? Ip, string Name);
+public sealed record PortInfo(string Id, string NetworkId, string HostId, ulong Mac, System.Net.IPAddress? Ip, string Name)
+{
+    /// <summary>The port's IPv6 address, optional (answered by br-tun's Neighbour Discovery responder).</summary>
+    public System.Net.IPAddress? Ipv6 { get; init; }
+}
 
 /// <summary>The local VLAN that a host uses on br-int for a network.</summary>
 public sealed record LocalVlan(string HostId, string NetworkId, ushort Vlan);

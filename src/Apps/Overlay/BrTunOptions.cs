@@ -18,6 +18,12 @@ public sealed record BrTunOptions
     public bool ArpResponder { get; init; } = true;
 
     /// <summary>
+    /// Answer multicast Neighbour Solicitations for the store's ports' IPv6 addresses in br-tun (tables 17
+    /// and 18) instead of flooding them. Solicitations for unknown targets, DAD probes and unicast ones are left as before.
+    /// </summary>
+    public bool NdResponder { get; init; } = true;
+
+    /// <summary>
     /// Send DHCP client messages (UDP 68 -> 67) of networks that have a prefix to the controller, which
     /// answers them (<see cref="Apps.Dhcp.DhcpResponder"/>), and answer ARP for the virtual server's
     /// address. Networks without a prefix keep flooding DHCP, so a tenant's own server still works.

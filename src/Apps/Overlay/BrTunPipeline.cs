@@ -6,6 +6,8 @@
 // table 1  FromLocal   prio 3 vlan_vid=<local|PRESENT>, udp, udp_src=68, udp_dst=67 (DHCP client, per
 //                             network with a prefix) -> output:CONTROLLER (answered by DhcpResponder)
 //                      prio 2 arp, arp_op=1, eth_dst=ff:ff:ff:ff:ff:ff (ARP request)   -> goto 19
+//                      prio 2 icmp6, icmp_type=135, eth_dst=33:33:00:00:00:00/ff:ff:00:00:00:00
+//                             (multicast Neighbour Solicitation)                        -> goto 17
 //                      prio 1 eth_dst=00:00:00:00:00:00/01:00:00:00:00:00 (unicast)  -> goto 20
 //                      prio 1 eth_dst=01:00:00:00:00:00/01:00:00:00:00:00 (multi/broadcast) -> goto 21
 // table 2  FromTunnel  prio 1 tun_id=<segment>  (per network present on this host)
@@ -15,6 +17,18 @@
 //                                  VLAN_TCI[0..11], ETH_DST=ETH_SRC, load 0->VLAN_TCI,
 //                                  load TUN_ID->TUN_ID, output:IN_PORT),
 //                                output:patch-int
+// table 17 NdResponder prio 3 icmp6, icmp_type=135, ipv6_src=:: (DAD probe)             -> goto 21
+//                      prio 2 icmp6, icmp_type=135, nd_sll=00:00:00:00:00:00 (no source option) -> goto 21
+//                      prio 1 vlan_vid=<local|PRESENT>, icmp6, icmp_type=135, nd_target=<IPv6 of a port of that network>
+//                             remote port -> the NS becomes its NA in place: eth_dst=eth_src, eth_src=MAC,
+//                               ipv6_dst=ipv6_src, ipv6_src=target, icmpv6_type=136, nd_reserved=0x60000000
+//                               (solicited, override), nd_options_type=2 (the option becomes a target
+//                               link-layer address), goto 18;
+//                             local port  -> drop: br-int already delivered the solicitation to the VM
+//                      prio 0 -> goto 21 (unknown targets still flood)
+// table 18 NdAdvert    prio 1 icmp6, icmp_type=136 -> move eth_src->nd_tll, output:IN_PORT (back to br-int).
+//                             OVS lets a flow write nd_tll only when it matches an NA, hence the second table.
+//                      prio 0 -> drop
 // table 19 ArpResponder prio 1 vlan_vid=<local|PRESENT>, arp, arp_op=1, arp_tpa=<IP of a port of that network>
 //                             remote port -> turn the request into the reply in place (Neutron's
 //                               arp_responder: eth_dst=eth_src, eth_src=MAC, arp_op=2, tha=sha,
@@ -61,6 +75,20 @@ public sealed class BrTunPipeline : IFlowApp
     private const byte IpProtocolUdp = 17;
     private const ushort ArpRequestOp = 1;
     private const ushort ArpReply = 2;
+    private const ushort EtherTypeIpv6 = 0x86dd;
+    private const byte IpProtocolIcmpv6 = 58;
+    private const byte NeighbourSolicitation = 135;
+    private const byte NeighbourAdvertisement = 136;
+
+    /// <summary>An NA's flags word answering a solicitation for a host: Solicited and Override set, Router clear.</summary>
+    private const uint NdSolicitedOverride = 0x6000_0000;
+
+    /// <summary>ND option type 2, Target Link-Layer Address.</summary>
+    private const byte NdTargetLinkLayerOption = 2;
+
+    // 33:33:xx:xx:xx:xx is IPv6 multicast; a solicited-node address is one of them.
+    private static readonly MacAddress Ipv6Multicast = new(0x3333_0000_0000UL);
+    private static readonly MacAddress Ipv6MulticastMask = new(0xffff_0000_0000UL);
 
     private static readonly MacAddress MulticastBit = new(0x0100_0000_0000UL);
 
@@ -110,6 +138,11 @@ public sealed class BrTunPipeline : IFlowApp
         {
             flows.Add(Flow(BrTun.FromLocal, BrTun.ArpRequestPriority, baseCookie, ArpRequest(Oxm.EthDst(MacAddress.Broadcast)), Goto(BrTun.ArpResponder)));
             flows.Add(Flow(BrTun.ArpResponder, 0, baseCookie, Match.Empty, Goto(BrTun.FloodToTun)));
+        }
+
+        if (_options.NdResponder)
+        {
+            AddNdDefaults(flows, baseCookie);
         }
 
         // Tables 2/20/21 defaults.
@@ -265,6 +298,12 @@ public sealed class BrTunPipeline : IFlowApp
                 }
             }
 
+            // Table 17: Neighbour Solicitations for this network's known IPv6 addresses never leave the host.
+            if (_options.NdResponder)
+            {
+                AddNdResponses(flows, self, ports, vid, cookie);
+            }
+
             // Table 21: flood the local VLAN's frames into the segment.
             var floodTo = l2pop ? typed.Where(t => t.ToHostId is not null && hostsWithNet.Contains(t.ToHostId)).ToList() : typed;
             if (floodTo.Count != 0)
@@ -302,27 +341,79 @@ public sealed class BrTunPipeline : IFlowApp
         }
     }
 
-    private static void AddArpResponses(List<FlowEntry> flows, HostInfo self, List<PortInfo> ports, VlanVid vid, Cookie cookie)
+    private static void AddArpResponses(List<FlowEntry> flows, HostInfo self, List<PortInfo> ports, VlanVid vid, Cookie cookie) =>
+        AddResponses(flows, BrTun.ArpResponder, self, ports, p => p.Ip, System.Net.Sockets.AddressFamily.InterNetwork, cookie,
+            ip => ArpRequest(Oxm.VlanVid(vid), Oxm.ArpTpa(ip)),
+            (mac, ip) => [ArpReplyActions(mac, ip)]);
+
+    private static void AddNdResponses(List<FlowEntry> flows, HostInfo self, List<PortInfo> ports, VlanVid vid, Cookie cookie) =>
+        AddResponses(flows, BrTun.NdResponder, self, ports, p => p.Ipv6, System.Net.Sockets.AddressFamily.InterNetworkV6, cookie,
+            ip => Solicitation(Oxm.VlanVid(vid), Oxm.Ipv6NdTarget(ip)),
+            (mac, ip) =>
+            [
+                new ApplyActions(
+                    new NxRegMove(NxmHeader.NxmOfEthSrc, NxmHeader.NxmOfEthDst),
+                    new SetFieldAction(Oxm.EthSrc(mac)),
+                    new NxRegMove(NxmHeader.NxmNxIpv6Src, NxmHeader.NxmNxIpv6Dst),
+                    new SetFieldAction(Oxm.Ipv6Src(ip)),
+                    new SetFieldAction(Oxm.Icmpv6Type(NeighbourAdvertisement)),
+                    new SetFieldAction(Oxm.NdReserved(NdSolicitedOverride)),
+                    new SetFieldAction(Oxm.NdOptionsType(NdTargetLinkLayerOption))),
+                Goto(BrTun.NdAdvert),
+            ]);
+
+    /// <summary>
+    /// One priority-1 flow per distinct address of the network's ports in <paramref name="table"/>: a remote
+    /// port's address gets <paramref name="answer"/>, a local one is dropped (br-int already delivered the
+    /// broadcast or multicast request to the VM). A duplicate address keeps its first port by id.
+    /// </summary>
+    private static void AddResponses(
+        List<FlowEntry> flows,
+        byte table,
+        HostInfo self,
+        List<PortInfo> ports,
+        Func<PortInfo, System.Net.IPAddress?> address,
+        System.Net.Sockets.AddressFamily family,
+        Cookie cookie,
+        Func<System.Net.IPAddress, Match> request,
+        Func<MacAddress, System.Net.IPAddress, OfpInstruction[]> answer)
     {
         var seen = new HashSet<System.Net.IPAddress>();
-        foreach (var p in ports.Where(p => p.Ip is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetwork })
-                     .OrderBy(p => p.Ip!.ToString(), StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal))
+        foreach (var p in ports.Where(p => address(p)?.AddressFamily == family)
+                     .OrderBy(p => address(p)!.ToString(), StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal))
         {
-            if (!seen.Add(p.Ip!))
+            var ip = address(p)!;
+            if (!seen.Add(ip))
             {
                 continue;
             }
 
-            var match = ArpRequest(Oxm.VlanVid(vid), Oxm.ArpTpa(p.Ip!));
-            if (p.HostId == self.Id)
-            {
-                flows.Add(Flow(BrTun.ArpResponder, 1, cookie, match));
-                continue;
-            }
-
-            flows.Add(Flow(BrTun.ArpResponder, 1, cookie, match, ArpReplyActions(new MacAddress(p.Mac), p.Ip!)));
+            flows.Add(p.HostId == self.Id
+                ? Flow(table, 1, cookie, request(ip))
+                : Flow(table, 1, cookie, request(ip), answer(new MacAddress(p.Mac), ip)));
         }
     }
+
+    private static void AddNdDefaults(List<FlowEntry> flows, Cookie cookie)
+    {
+        flows.Add(Flow(BrTun.FromLocal, BrTun.NdSolicitPriority, cookie, Solicitation(Oxm.EthDst(Ipv6Multicast, Ipv6MulticastMask)), Goto(BrTun.NdResponder)));
+
+        // A DAD probe (from ::) has nobody to answer to; one without a source link-layer option has no option
+        // to turn into the target's: both are left to the tunnels, as before.
+        flows.Add(Flow(BrTun.NdResponder, 3, cookie, Solicitation(Oxm.Ipv6Src(System.Net.IPAddress.IPv6Any)), Goto(BrTun.FloodToTun)));
+        flows.Add(Flow(BrTun.NdResponder, 2, cookie, Solicitation(Oxm.Ipv6NdSll(MacAddress.Zero)), Goto(BrTun.FloodToTun)));
+        flows.Add(Flow(BrTun.NdResponder, 0, cookie, Match.Empty, Goto(BrTun.FloodToTun)));
+        flows.Add(Flow(
+            BrTun.NdAdvert,
+            1,
+            cookie,
+            Match.Canonical(Oxm.EthType(EtherTypeIpv6), Oxm.IpProto(IpProtocolIcmpv6), Oxm.Icmpv6Type(NeighbourAdvertisement)),
+            new ApplyActions(new NxRegMove(NxmHeader.NxmOfEthSrc, NxmHeader.NxmNxNdTll), Output(OfpPort.InPort))));
+        flows.Add(Flow(BrTun.NdAdvert, 0, cookie, Match.Empty));
+    }
+
+    private static Match Solicitation(params OxmField[] fields) =>
+        Match.Canonical([Oxm.EthType(EtherTypeIpv6), Oxm.IpProto(IpProtocolIcmpv6), Oxm.Icmpv6Type(NeighbourSolicitation), .. fields]);
 
     // Turns the request into the reply in place and sends it back where it came from (Neutron's arp_responder).
     private static ApplyActions ArpReplyActions(MacAddress mac, System.Net.IPAddress ip) => new(

@@ -13,7 +13,7 @@
 //   2. else iface-id equals the name of exactly one store port ON THIS HOST: that port
 //      (names are not unique in the store; two ports of that name on this host are ambiguous);
 //   3. the port found must be bound to this host and the host must have a local VLAN for its
-//      network: tag = that VLAN, mtu_request = the network's MTU.
+//      network: tag = that VLAN, mtu_request = the network's effective MTU (NetworkMtu.Of).
 //   Otherwise tag = 4095 (dead VLAN, as Neutron does) and mtu_request untouched (null). A store port
 //   that belongs to another host is deliberately NOT tagged here: its network's VLAN on this host
 //   may be another tenant's, and the br-tun flows of this host do not carry it.
@@ -155,7 +155,7 @@ public static class HostPlumbingBuilder
                 && networks.TryGetValue(port.NetworkId, out var net)
                 && vlans.TryGetValue(port.NetworkId, out var vlan))
             {
-                byPort[vif.PortName] = new PortBinding(vif.PortName, port.Id, vlan, NetworkMtu.For(net.TunnelType, settings.UnderlayMtu, host.TunnelIp.AddressFamily == AddressFamily.InterNetworkV6));
+                byPort[vif.PortName] = new PortBinding(vif.PortName, port.Id, vlan, NetworkMtu.Of(state, net, settings.UnderlayMtu).Effective);
             }
             else
             {

@@ -30,7 +30,7 @@ public sealed record PlumbingSettings
         init => _controllerTargets = value.IsDefault ? [] : value;
     }
 
-    /// <summary>MTU of the underlay network that carries the tunnels (IPv4).</summary>
+    /// <summary>MTU of the underlay network that carries the tunnels, for hosts that do not set their own.</summary>
     public int UnderlayMtu { get; init; } = NetworkMtu.DefaultUnderlayMtu;
 
     public bool Equals(PlumbingSettings? other) =>

@@ -1,9 +1,7 @@
 using System.Net;
 using Apps.Model;
-using Controller.Plumbing;
 using Controller.Store;
 using Controller.Switches;
-using Microsoft.Extensions.Options;
 
 namespace Controller.Api;
 
@@ -57,12 +55,12 @@ internal static class ApiEndpoints
 
     private static void MapNetworks(RouteGroupBuilder g)
     {
-        g.MapGet("", (string? tenantId, TenantStore s, IOptions<PlumbingOptions> plumbing) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse(s, plumbing.Value)).ToList()))
+        g.MapGet("", (string? tenantId, TenantStore s) => TypedResults.Ok(s.ListNetworks(tenantId).Select(n => n.ToResponse(s)).ToList()))
             .WithName("ListNetworks");
-        g.MapGet("/{id}", (string id, TenantStore s, IOptions<PlumbingOptions> plumbing) =>
-                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse(s, plumbing.Value)))
+        g.MapGet("/{id}", (string id, TenantStore s) =>
+                TypedResults.Ok((s.FindNetwork(id) ?? throw new EntityNotFoundException("network", id)).ToResponse(s)))
             .WithName("GetNetwork");
-        g.MapPost("", (NetworkRequest body, TenantStore s, IOptions<PlumbingOptions> plumbing) =>
+        g.MapPost("", (NetworkRequest body, TenantStore s) =>
             {
                 var errors = new RequestErrors();
                 if (string.IsNullOrWhiteSpace(body.TenantId))
@@ -100,12 +98,13 @@ internal static class ApiEndpoints
                     (uint?)body.SegmentId,
                     body.Cidr,
                     gateway,
-                    [.. dns])).ToResponse(s, plumbing.Value);
+                    [.. dns],
+                    body.Mtu)).ToResponse(s);
                 return TypedResults.Created($"/api/v1/networks/{n.Id}", n);
             })
             .WithName("CreateNetwork");
-        g.MapPatch("/{id}", (string id, NetworkPatchRequest body, TenantStore s, IOptions<PlumbingOptions> plumbing) =>
-                TypedResults.Ok(s.RenameNetwork(id, body.Name ?? "").ToResponse(s, plumbing.Value)))
+        g.MapPatch("/{id}", (string id, NetworkPatchRequest body, TenantStore s) =>
+                TypedResults.Ok(s.UpdateNetwork(id, new NetworkPatch(body.Name, body.Mtu)).ToResponse(s)))
             .WithName("UpdateNetwork");
         g.MapDelete("/{id}", (string id, TenantStore s) =>
             {
@@ -117,10 +116,10 @@ internal static class ApiEndpoints
 
     private static void MapHosts(RouteGroupBuilder g)
     {
-        g.MapGet("", (TenantStore s, Hosts.OvsdbManager m) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse() with { Ovsdb = m.StatusOf(h.Id) }).ToList()))
+        g.MapGet("", (TenantStore s, Hosts.OvsdbManager m) => TypedResults.Ok(s.ListHosts().Select(h => h.ToResponse(s) with { Ovsdb = m.StatusOf(h.Id) }).ToList()))
             .WithName("ListHosts");
         g.MapGet("/{id}", (string id, TenantStore s, Hosts.OvsdbManager m) =>
-                TypedResults.Ok((s.FindHost(id) ?? throw new EntityNotFoundException("host", id)).ToResponse() with { Ovsdb = m.StatusOf(id) }))
+                TypedResults.Ok((s.FindHost(id) ?? throw new EntityNotFoundException("host", id)).ToResponse(s) with { Ovsdb = m.StatusOf(id) }))
             .WithName("GetHost");
         g.MapGet("/{id}/ovsdb", (string id, TenantStore s, Hosts.OvsdbManager m) =>
             {
@@ -136,7 +135,7 @@ internal static class ApiEndpoints
                 var ip = ParseTunnelIp(body.TunnelIp, required: true, errors);
                 CheckSystemId(body.SystemId, errors);
                 errors.ThrowIfAny();
-                var h = s.CreateHost(new NewHost(body.Name ?? "", dpid, ip!, body.SystemId)).ToResponse();
+                var h = s.CreateHost(new NewHost(body.Name ?? "", dpid, ip!, body.SystemId, body.UnderlayMtu)).ToResponse(s);
                 return TypedResults.Created($"/api/v1/hosts/{h.Id}", h);
             })
             .WithName("CreateHost");
@@ -160,7 +159,7 @@ internal static class ApiEndpoints
         var ip = ParseTunnelIp(body.TunnelIp, required: false, errors);
         CheckSystemId(body.SystemId, errors);
         errors.ThrowIfAny();
-        return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip, body.SystemId)).ToResponse();
+        return s.UpdateHost(id, new HostPatch(body.Name, dpid, ip, body.SystemId, body.UnderlayMtu)).ToResponse(s);
     }
 
     private static void MapPorts(RouteGroupBuilder g)
@@ -199,8 +198,9 @@ internal static class ApiEndpoints
                 }
 
                 var ip = ParseIPv4("ip", body.Ip, required: false, errors);
+                var ipv6 = ParseIPv6("ipv6", body.Ipv6, errors);
                 errors.ThrowIfAny();
-                var p = s.CreatePort(new NewPort(body.NetworkId!, body.HostId!, mac, ip, body.Name ?? "")).ToResponse(s);
+                var p = s.CreatePort(new NewPort(body.NetworkId!, body.HostId!, mac, ip, body.Name ?? "", ipv6)).ToResponse(s);
                 return TypedResults.Created($"/api/v1/ports/{p.Id}", p);
             })
             .WithName("CreatePort")
@@ -209,8 +209,9 @@ internal static class ApiEndpoints
             {
                 var errors = new RequestErrors();
                 var ip = ParseIPv4("ip", body.Ip, required: false, errors);
+                var ipv6 = ParseIPv6("ipv6", body.Ipv6, errors);
                 errors.ThrowIfAny();
-                return TypedResults.Ok(s.UpdatePort(id, new PortPatch(body.Name, ip)).ToResponse(s));
+                return TypedResults.Ok(s.UpdatePort(id, new PortPatch(body.Name, ip, ipv6)).ToResponse(s));
             })
             .WithName("UpdatePort");
         g.MapDelete("/{id}", (string id, TenantStore s) =>
@@ -349,6 +350,23 @@ internal static class ApiEndpoints
         {
             errors.Add("systemId", "systemId must not start or end with white space.");
         }
+    }
+
+    /// <summary>An optional IPv6 address in its usual text form, without zone.</summary>
+    private static IPAddress? ParseIPv6(string field, string? text, RequestErrors errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!WireFormat.TryParseIPv6(text, out var ip))
+        {
+            errors.Add(field, $"{field} must be an IPv6 address without zone, like fd00::5; got '{text}'.");
+            return null;
+        }
+
+        return ip;
     }
 
     private static IPAddress? ParseIPv4(string field, string? text, bool required, RequestErrors errors)

@@ -12,4 +12,5 @@ public sealed record PortResponse(
     string? NetworkName,
     uint? SegmentId,
     string? HostName,
-    string? TunnelIp);
+    string? TunnelIp,
+    string? Ipv6);

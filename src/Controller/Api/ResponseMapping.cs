@@ -1,6 +1,5 @@
 using Apps.Model;
 using Apps.Plumbing;
-using Controller.Plumbing;
 using Controller.Store;
 using Controller.Switches;
 
@@ -11,21 +10,34 @@ internal static class ResponseMapping
 {
     public static TenantResponse ToResponse(this TenantInfo t) => new(t.Id, t.Name);
 
-    public static NetworkResponse ToResponse(this NetworkDetails d, TenantStore store, PlumbingOptions plumbing) =>
-        new(
+    public static NetworkResponse ToResponse(this NetworkDetails d, TenantStore store)
+    {
+        var state = store.Current;
+        var mtu = NetworkMtu.Of(state, d.Network, store.DefaultUnderlayMtu);
+        return new(
             d.Network.Id,
             d.Network.TenantId,
             d.Network.Name,
             d.Network.TunnelType,
             d.Network.SegmentId,
             d.Cidr,
-            NetworkMtu.For(d.Network.TunnelType, plumbing.UnderlayMtu),
+            mtu.Effective,
             d.Network.Gateway?.ToString(),
             [.. d.Network.DnsServers.Select(a => a.ToString())],
-            Apps.Dhcp.DhcpResponder.ServerAddress(store.Current, d.Network)?.ToString());
+            Apps.Dhcp.DhcpResponder.ServerAddress(state, d.Network)?.ToString(),
+            mtu.Max,
+            mtu.Configured);
+    }
 
-    public static HostResponse ToResponse(this HostInfo h) =>
-        new(h.Id, h.Name, h.DatapathId is { } dpid ? new OpenFlow.DatapathId(dpid).ToString() : null, h.TunnelIp.ToString(), h.SystemId);
+    public static HostResponse ToResponse(this HostInfo h, TenantStore store) =>
+        new(
+            h.Id,
+            h.Name,
+            h.DatapathId is { } dpid ? new OpenFlow.DatapathId(dpid).ToString() : null,
+            h.TunnelIp.ToString(),
+            h.SystemId,
+            NetworkMtu.UnderlayOf(h, store.DefaultUnderlayMtu),
+            h.UnderlayMtu);
 
     public static PortResponse ToResponse(this PortDetails d, TenantStore store)
     {
@@ -43,7 +55,8 @@ internal static class ResponseMapping
             network?.Name,
             network?.SegmentId,
             host?.Name,
-            host?.TunnelIp.ToString());
+            host?.TunnelIp.ToString(),
+            p.Ipv6?.ToString());
     }
 
     public static TunnelPortResponse ToResponse(this TunnelPortInfo t, TenantStore store)

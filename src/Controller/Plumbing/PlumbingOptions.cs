@@ -4,14 +4,15 @@ using Apps.Plumbing;
 namespace Controller.Plumbing;
 
 /// <summary>
-/// Configuration section <c>Plumbing</c>: how hosts managed over OVSDB are plumbed, and the underlay MTU
-/// from which every network's MTU follows (shown in REST as <c>mtu</c>, set as <c>mtu_request</c> on VM ports).
+/// Configuration section <c>Plumbing</c>: how hosts managed over OVSDB are plumbed, and the underlay MTU of
+/// hosts that set none of their own, from which networks' MTUs follow (<see cref="NetworkMtu.Of"/>: REST
+/// <c>mtu</c>, DHCP option 26, <c>mtu_request</c> on VM ports).
 /// </summary>
 public sealed class PlumbingOptions
 {
     public const string SectionName = "Plumbing";
 
-    /// <summary>MTU of the IPv4 underlay that carries the tunnels.</summary>
+    /// <summary>MTU of the underlay that carries the tunnels, for hosts whose REST <c>underlayMtu</c> is unset.</summary>
     [Range(NetworkMtu.MinUnderlayMtu, NetworkMtu.MaxUnderlayMtu)]
     public int UnderlayMtu { get; set; } = NetworkMtu.DefaultUnderlayMtu;
 

@@ -101,6 +101,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             L2Population = _options.L2Population,
             LearnHardTimeout = _options.LearnHardTimeout,
             ArpResponder = _options.ArpResponder,
+            NdResponder = _options.NdResponder,
             Dhcp = _options.Dhcp,
             DhcpServerMac = _dhcp.Settings.ServerMac,
         });
@@ -503,7 +504,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return;
         }
 
-        var answer = _dhcp.Answer(state, host, frame, NetworkMtuOf);
+        var answer = _dhcp.Answer(state, host, frame, network => Apps.Plumbing.NetworkMtu.Of(state, network, _underlayMtu).Effective);
         _dhcpAnswers.Add(1, new KeyValuePair<string, object?>("outcome", System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(answer.Outcome.ToString())));
         if (answer.Frame is { } reply)
         {
@@ -515,9 +516,6 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             });
         }
     }
-
-    /// <summary>The MTU DHCP hands out (option 26); null leaves the option out.</summary>
-    private int? NetworkMtuOf(Apps.Model.NetworkInfo network) => Apps.Plumbing.NetworkMtu.For(network.TunnelType, _underlayMtu);
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveStates()
     {

@@ -43,6 +43,9 @@ public sealed class RuntimeOptions
     /// <summary>br-tun answers ARP for the store's port IPs on the requester's host (table 19).</summary>
     public bool ArpResponder { get; set; } = true;
 
+    /// <summary>br-tun answers Neighbour Solicitations for the store's port IPv6 addresses on the requester's host (tables 17, 18).</summary>
+    public bool NdResponder { get; set; } = true;
+
     /// <summary>The controller answers DHCP for the store's ports in networks that have a cidr.</summary>
     public bool Dhcp { get; set; } = true;
 

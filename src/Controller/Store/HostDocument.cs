@@ -18,4 +18,7 @@ internal sealed class HostDocument
 
     /// <summary>The host's <c>Open_vSwitch.external_ids:system-id</c>; absent for hosts declared by hand.</summary>
     public string? SystemId { get; set; }
+
+    /// <summary>The host's own underlay MTU, or null (older documents have none): <c>Plumbing:UnderlayMtu</c>.</summary>
+    public int? UnderlayMtu { get; set; }
 }

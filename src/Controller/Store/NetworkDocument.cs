@@ -9,7 +9,7 @@ internal sealed class NetworkDocument
 
     public string Name { get; set; } = "";
 
-    /// <summary>"Vxlan" or "Gre".</summary>
+    /// <summary>"Vxlan", "Gre" or "Geneve".</summary>
     public string TunnelType { get; set; } = "";
 
     public int SegmentId { get; set; }
@@ -21,6 +21,9 @@ internal sealed class NetworkDocument
 
     /// <summary>Dotted-quad IPv4 addresses, or null (older documents have none).</summary>
     public string[]? DnsServers { get; set; }
+
+    /// <summary>The configured MTU, or null (older documents have none): the most the network's hosts allow.</summary>
+    public int? Mtu { get; set; }
 
     /// <summary>"tenant/name": a unique index on it keeps names unique per tenant without a scan.</summary>
     public string TenantAndName { get; set; } = "";

@@ -14,6 +14,9 @@ internal sealed class PortDocument
 
     public string? Ip { get; set; }
 
+    /// <summary>The port's IPv6 address in its compressed text form, or null (older documents have none).</summary>
+    public string? Ipv6 { get; set; }
+
     public string Name { get; set; } = "";
 
     /// <summary>"network/mac": a unique index on it keeps MACs unique per network.</summary>

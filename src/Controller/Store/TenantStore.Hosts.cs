@@ -35,6 +35,7 @@ public sealed partial class TenantStore
         var name = TryName("name", spec.Name, errors);
         TryTunnelIp(spec.TunnelIp, errors);
         var systemId = spec.SystemId is null ? null : TrySystemId(spec.SystemId, errors);
+        var underlayMtu = TryUnderlayMtu(spec.UnderlayMtu, errors);
         if (spec.DatapathId is null && spec.SystemId is null)
         {
             errors["datapathId"] = ["datapathId is required unless systemId is given."];
@@ -48,13 +49,18 @@ public sealed partial class TenantStore
             DatapathId = spec.DatapathId is { } dpid ? unchecked((long)dpid) : null,
             TunnelIp = spec.TunnelIp.ToString(),
             SystemId = systemId,
+            UnderlayMtu = underlayMtu,
         };
         CheckHostUnique(tx.State, doc);
         tx.Put(StoreCollection.Hosts, doc.Id, doc);
         return ToInfo(doc);
     });
 
-    /// <summary>Changes a host's name, datapath id or tunnel IP (e.g. to fix a wrong underlay address).</summary>
+    /// <summary>
+    /// Changes a host's name, datapath id, tunnel IP (e.g. to fix a wrong underlay address) or underlay MTU
+    /// (0 clears it). A change that leaves a network the host carries with a configured MTU the host can no
+    /// longer carry is a conflict on the field that caused it; nothing is written.
+    /// </summary>
     public HostInfo UpdateHost(string id, HostPatch patch) => Write(tx =>
     {
         ArgumentNullException.ThrowIfNull(patch);
@@ -67,9 +73,11 @@ public sealed partial class TenantStore
         }
 
         var systemId = patch.SystemId is null ? doc.SystemId : TrySystemId(patch.SystemId, errors);
+        var underlayMtu = patch.UnderlayMtu is null ? doc.UnderlayMtu : TryUnderlayMtu(patch.UnderlayMtu, errors);
         ThrowIfAny(errors);
         doc.Name = name;
         doc.SystemId = systemId;
+        doc.UnderlayMtu = underlayMtu;
         if (patch.DatapathId is { } dpid)
         {
             doc.DatapathId = unchecked((long)dpid);
@@ -81,6 +89,7 @@ public sealed partial class TenantStore
         }
 
         CheckHostUnique(tx.State, doc);
+        CheckMtuFitsHost(tx.State, doc, patch.UnderlayMtu is not null ? "underlayMtu" : "tunnelIp");
         tx.Put(StoreCollection.Hosts, id, doc);
         return ToInfo(doc);
     });

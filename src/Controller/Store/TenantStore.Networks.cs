@@ -31,6 +31,7 @@ public sealed partial class TenantStore
 
         var cidr = spec.Cidr is null ? null : TryCidr(spec.Cidr, errors);
         CheckDhcpFields(spec, cidr, errors);
+        var mtu = TryNetworkMtu(spec.Mtu, errors);
         ThrowIfAny(errors);
         var state = tx.State;
         if (!state.Tenants.ContainsKey(spec.TenantId))
@@ -69,16 +70,32 @@ public sealed partial class TenantStore
             Cidr = cidr,
             Gateway = spec.Gateway?.ToString(),
             DnsServers = spec.DnsServers.IsDefaultOrEmpty ? null : [.. spec.DnsServers.Select(a => a.ToString())],
+            Mtu = mtu,
             TenantAndName = tenantAndName,
         };
         tx.Put(StoreCollection.Networks, doc.Id, doc);
         return ToDetails(doc);
     });
 
-    public NetworkDetails RenameNetwork(string id, string name) => Write(tx =>
+    public NetworkDetails RenameNetwork(string id, string name) => UpdateNetwork(id, new NetworkPatch(Name: name ?? ""));
+
+    /// <summary>
+    /// Changes a network's name or configured MTU (0 clears it). An MTU larger than a host the network spans
+    /// allows is a conflict on <c>mtu</c>; nothing is written.
+    /// </summary>
+    public NetworkDetails UpdateNetwork(string id, NetworkPatch patch) => Write(tx =>
     {
+        ArgumentNullException.ThrowIfNull(patch);
         var doc = tx.State.Networks.TryGetValue(id, out var d) ? StoreState.Copy(d) : throw new EntityNotFoundException("network", id);
-        var n = CheckName("name", name);
+        var errors = new Dictionary<string, string[]>();
+        var n = patch.Name is null ? doc.Name : TryName("name", patch.Name, errors);
+        var mtu = patch.Mtu is null ? doc.Mtu : TryNetworkMtu(patch.Mtu, errors);
+        if (patch.Name is null && patch.Mtu is null)
+        {
+            errors["name"] = ["name or mtu is required."];
+        }
+
+        ThrowIfAny(errors);
         var tenantAndName = doc.TenantId + "/" + n;
         if (tx.State.Networks.Values.Any(x => x.TenantAndName == tenantAndName && x.Id != id))
         {
@@ -87,6 +104,8 @@ public sealed partial class TenantStore
 
         doc.Name = n;
         doc.TenantAndName = tenantAndName;
+        doc.Mtu = mtu;
+        CheckMtuFitsSpan(tx.State, doc, "mtu");
         tx.Put(StoreCollection.Networks, id, doc);
         return ToDetails(doc);
     });

@@ -42,6 +42,8 @@ public sealed partial class TenantStore
         }
 
         CheckPortIp(s, network, spec.Ip, portId: null);
+        CheckPortIpv6(s, network, spec.Ipv6, portId: null);
+        CheckMtuFits(network, s.Hosts[spec.HostId], "hostId");
         var mac = unchecked((long)spec.Mac);
         var networkAndMac = PortDocument.KeyOf(spec.NetworkId, mac);
         if (s.Ports.Values.FirstOrDefault(x => x.NetworkAndMac == networkAndMac) is { } clash)
@@ -59,6 +61,7 @@ public sealed partial class TenantStore
             HostId = spec.HostId,
             Mac = mac,
             Ip = spec.Ip?.ToString(),
+            Ipv6 = spec.Ipv6?.ToString(),
             Name = name,
             NetworkAndMac = networkAndMac,
         };
@@ -67,7 +70,7 @@ public sealed partial class TenantStore
         return new PortDetails(ToInfo(doc), (ushort)binding.Vlan);
     });
 
-    /// <summary>Changes a port's name or IPv4 address.</summary>
+    /// <summary>Changes a port's name, IPv4 or IPv6 address.</summary>
     public PortDetails UpdatePort(string id, PortPatch patch) => Write(tx =>
     {
         ArgumentNullException.ThrowIfNull(patch);
@@ -80,6 +83,13 @@ public sealed partial class TenantStore
             var network = tx.State.Networks.TryGetValue(doc.NetworkId, out var n) ? n : throw new EntityNotFoundException("network", doc.NetworkId);
             CheckPortIp(tx.State, network, patch.Ip, id);
             doc.Ip = patch.Ip.ToString();
+        }
+
+        if (patch.Ipv6 is not null)
+        {
+            var network = tx.State.Networks.TryGetValue(doc.NetworkId, out var n) ? n : throw new EntityNotFoundException("network", doc.NetworkId);
+            CheckPortIpv6(tx.State, network, patch.Ipv6, id);
+            doc.Ipv6 = patch.Ipv6.ToString();
         }
 
         doc.Name = name;
@@ -114,6 +124,27 @@ public sealed partial class TenantStore
 
     private static ushort VlanOf(StoreState s, PortDocument d) =>
         s.LocalVlans.TryGetValue(LocalVlanDocument.KeyOf(d.HostId, d.NetworkId), out var v) ? (ushort)v.Vlan : (ushort)0;
+
+    /// <summary>An IPv6 unicast address (global, unique-local or link-local; no zone), unique within the network.</summary>
+    private static void CheckPortIpv6(StoreState state, NetworkDocument network, IPAddress? ip, string? portId)
+    {
+        if (ip is null)
+        {
+            return;
+        }
+
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6 || ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6Loopback)
+            || ip.IsIPv6Multicast || ip.IsIPv4MappedToIPv6 || ip.ScopeId != 0)
+        {
+            throw new StoreValidationException("ipv6", $"ipv6 must be an IPv6 unicast address without zone (not ::, ::1, multicast or IPv4-mapped); got {ip}.");
+        }
+
+        var text = ip.ToString();
+        if (state.Ports.Values.FirstOrDefault(x => x.NetworkId == network.Id && x.Ipv6 == text && x.Id != portId) is { } clash)
+        {
+            throw new StoreConflictException($"IPv6 {text} is already used by port '{clash.Id}' in network '{network.Id}'.", "ipv6");
+        }
+    }
 
     private static void CheckPortIp(StoreState state, NetworkDocument network, IPAddress? ip, string? portId)
     {

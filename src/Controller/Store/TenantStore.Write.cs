@@ -224,16 +224,20 @@ public sealed partial class TenantStore
             new NetworkInfo(d.Id, d.TenantId, d.Name, Enum.Parse<TunnelType>(d.TunnelType), (uint)d.SegmentId)
             {
                 Subnet = d.Cidr is null ? null : System.Net.IPNetwork.Parse(d.Cidr),
+                Mtu = d.Mtu,
                 Gateway = d.Gateway is null ? null : System.Net.IPAddress.Parse(d.Gateway),
                 DnsServers = d.DnsServers is null ? [] : [.. d.DnsServers.Select(System.Net.IPAddress.Parse)],
             },
             d.Cidr));
 
     private static HostInfo ToInfo(HostDocument d) => HostCache.GetValue(d, static d =>
-        new(d.Id, d.Name, d.DatapathId is { } dpid ? unchecked((ulong)dpid) : null, System.Net.IPAddress.Parse(d.TunnelIp), d.SystemId));
+        new(d.Id, d.Name, d.DatapathId is { } dpid ? unchecked((ulong)dpid) : null, System.Net.IPAddress.Parse(d.TunnelIp), d.SystemId) { UnderlayMtu = d.UnderlayMtu });
 
     private static PortInfo ToInfo(PortDocument d) => PortCache.GetValue(d, static d =>
-        new(d.Id, d.NetworkId, d.HostId, unchecked((ulong)d.Mac), d.Ip is null ? null : System.Net.IPAddress.Parse(d.Ip), d.Name));
+        new(d.Id, d.NetworkId, d.HostId, unchecked((ulong)d.Mac), d.Ip is null ? null : System.Net.IPAddress.Parse(d.Ip), d.Name)
+        {
+            Ipv6 = d.Ipv6 is null ? null : System.Net.IPAddress.Parse(d.Ipv6),
+        });
 
     private static TunnelPortInfo ToInfo(TunnelPortDocument d) =>
         new(d.Id, d.HostId, d.PortName, d.RemoteHostId, Enum.Parse<TunnelType>(d.TunnelType));

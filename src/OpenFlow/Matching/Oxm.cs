@@ -170,6 +170,15 @@ public static class Oxm
     /// <summary>NXM_NX_TUN_IPV4_DST (class 1, field 32, maskable).</summary>
     public static OxmField TunIpv4Dst(IPAddress address, IPAddress? mask = null) => Nx1(NxmField.TunIpv4Dst, V4(address), 4, mask is null ? null : V4(mask));
 
+    /// <summary>
+    /// OVS's <c>nd_reserved</c> (class 0x1000, field 1, 32 bits; requires an NS or NA): an NA's R/S/O flags
+    /// are its top three bits (0x60000000: solicited + override).
+    /// </summary>
+    public static OxmField NdReserved(uint flags) => new(OxmClass.Ericsson, 1, OxmField.BigEndian(flags, 4));
+
+    /// <summary>OVS's <c>nd_options_type</c> (class 0x1000, field 2, 8 bits): 1 source, 2 target link-layer address.</summary>
+    public static OxmField NdOptionsType(byte type) => new(OxmClass.Ericsson, 2, OxmField.BigEndian(type, 1));
+
     /// <summary>NXM_NX_PKT_MARK (class 1, field 33, maskable).</summary>
     public static OxmField NxPktMark(uint mark, uint? mask = null) => Nx1(NxmField.PktMark, mark, 4, mask);
 

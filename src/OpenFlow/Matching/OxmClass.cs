@@ -6,6 +6,12 @@ public static class OxmClass
     public const ushort Nxm0 = 0x0000;
     public const ushort Nxm1 = 0x0001;
     public const ushort OpenFlowBasic = 0x8000;
+
+    /// <summary>
+    /// OVS's class for the ND fields Ericsson added (OVS 2.11): field 1 <c>nd_reserved</c> (the 32-bit
+    /// R/S/O flags word of an NS/NA), field 2 <c>nd_options_type</c> (the type of its first option).
+    /// </summary>
+    public const ushort Ericsson = 0x1000;
     public const ushort Experimenter = 0xffff;
 }
 

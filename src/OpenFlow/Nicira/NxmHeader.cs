@@ -136,6 +136,9 @@ public readonly record struct NxmHeader
     /// <summary>NXM_NX_IPV6_DST (class 1, field 20).</summary>
     public static NxmHeader NxmNxIpv6Dst => new(0x00012810);
 
+    /// <summary>NXM_NX_ND_TLL (class 1, field 25, 48 bits): an NA's target link-layer address option.</summary>
+    public static NxmHeader NxmNxNdTll => new(0x00013206);
+
     /// <summary>NXM_NX_TUN_IPV4_SRC (class 1, field 31).</summary>
     public static NxmHeader NxmNxTunIpv4Src => new(0x00013e04);
 

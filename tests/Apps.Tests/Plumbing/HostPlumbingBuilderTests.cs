@@ -199,6 +199,41 @@ public sealed class HostPlumbingBuilderTests
     }
 
     [Test]
+    public void NetworkMtu_IsTheSmallestOverTheHostsItSpans_PerHostUnderlayAndIpVersion()
+    {
+        var s = Topology.ThreeHosts();
+        var a = s.Networks.Single(n => n.Id == "net-a");   // VXLAN on h1, h2, h3
+        var b = s.Networks.Single(n => n.Id == "net-b");   // VXLAN on h1, h2
+        var c = s.Networks.Single(n => n.Id == "net-c");   // GRE on h1, h3
+        // h3: its own 9000-byte underlay, over IPv6; h2: 1400 bytes.
+        var mixed = s with
+        {
+            Hosts =
+            [
+                s.Hosts[0],
+                s.Hosts[1] with { UnderlayMtu = 1400 },
+                s.Hosts[2] with { UnderlayMtu = 9000, TunnelIp = IPAddress.Parse("fd00::3") },
+            ],
+        };
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(NetworkMtu.Of(s, a, 1600), Is.EqualTo(new NetworkMtuInfo(1550, 1550, null)));
+            Assert.That(NetworkMtu.Of(mixed, a, 1600).Effective, Is.EqualTo(1350), "h2's 1400 less 50");
+            Assert.That(NetworkMtu.Of(mixed, c, 1600).Effective, Is.EqualTo(1558), "h1 (1600, GRE 42) is smaller than h3 (9000 over IPv6, 62)");
+            Assert.That(NetworkMtu.Of(mixed with { Hosts = [mixed.Hosts[2]] }, c, 1600).Effective, Is.EqualTo(8938), "only the hosts the network spans (and are known) count");
+            Assert.That(NetworkMtu.Of(mixed, b with { Mtu = 1300 }, 1600), Is.EqualTo(new NetworkMtuInfo(1300, 1350, 1300)), "a configured MTU below the maximum");
+            Assert.That(NetworkMtu.Of(mixed, b with { Mtu = 1500 }, 1600).Effective, Is.EqualTo(1350), "never above it (a smaller global setting after a restart)");
+            var unplaced = new NetworkInfo("net-z", "t", "Z", TunnelType.Geneve, 9) { Mtu = 8000 };
+            Assert.That(NetworkMtu.Of(mixed, unplaced, 1600), Is.EqualTo(new NetworkMtuInfo(8000, 1550, 8000)), "a network on no host yet: the default over IPv4, configured as given");
+            Assert.That(NetworkMtu.Overhead(TunnelType.Geneve, ipv6Underlay: true), Is.EqualTo(70));
+            Assert.That(NetworkMtu.Overhead(TunnelType.Gre, ipv6Underlay: true), Is.EqualTo(62));
+        }
+
+        var p = HostPlumbingBuilder.Compute(mixed, H(mixed, "h1"), Settings, [new ObservedInterface("vm-a", "a1")]);
+        Assert.That(p.Bindings.Single().MtuRequest, Is.EqualTo(1350), "mtu_request is the network's, not this host's alone");
+    }
+
+    [Test]
     public void NetworkMtu_IsTheUnderlayLessTheEncapsulation()
     {
         using (Assert.EnterMultipleScope())

@@ -41,12 +41,13 @@ internal sealed class OvsdbTopology : IAsyncDisposable
 
     /// <param name="settings">Controller configuration (<c>--Key=Value</c>).</param>
     /// <param name="connect">Point every host at the controller (<see cref="ConnectAsync"/>) before returning.</param>
-    public static async Task<OvsdbTopology> CreateAsync(int hostCount, IReadOnlyDictionary<string, string?>? settings = null, bool connect = true, string? prefix = null)
+    /// <param name="underlayMtu">MTU of the underlay links.</param>
+    public static async Task<OvsdbTopology> CreateAsync(int hostCount, IReadOnlyDictionary<string, string?>? settings = null, bool connect = true, string? prefix = null, int underlayMtu = Underlay.DefaultMtu)
     {
         var topology = new OvsdbTopology(prefix ?? TestPrefix.New());
         try
         {
-            await topology.BuildAsync(hostCount, settings, connect).ConfigureAwait(false);
+            await topology.BuildAsync(hostCount, settings, connect, underlayMtu).ConfigureAwait(false);
             return topology;
         }
         catch
@@ -109,9 +110,10 @@ internal sealed class OvsdbTopology : IAsyncDisposable
     }
 
     /// <summary>A VM plugged by iface-id only (see <see cref="Vm.CreateBoundAsync"/>).</summary>
-    public async Task<Vm> AddVmAsync(OvsHypervisor host, string name, string ipCidr, string ifaceId, string? mac = null)
+    /// <param name="mtu">The MTU both ends of the VM's veth start with (the controller's mtu_request then sets the host end's).</param>
+    public async Task<Vm> AddVmAsync(OvsHypervisor host, string name, string ipCidr, string ifaceId, string? mac = null, int mtu = Vm.Mtu)
     {
-        var vm = await Vm.CreateBoundAsync(host, name, ipCidr, ifaceId, mac).ConfigureAwait(false);
+        var vm = await Vm.CreateBoundAsync(host, name, ipCidr, ifaceId, mac, mtu: mtu).ConfigureAwait(false);
         _cleanup.Push($"vm {vm.Namespace}", () => vm.DisposeAsync().AsTask());
         lock (_vms)
         {
@@ -171,11 +173,11 @@ internal sealed class OvsdbTopology : IAsyncDisposable
         return host;
     }
 
-    private async Task BuildAsync(int hostCount, IReadOnlyDictionary<string, string?>? settings, bool connect)
+    private async Task BuildAsync(int hostCount, IReadOnlyDictionary<string, string?>? settings, bool connect, int underlayMtu)
     {
         var started = await Task.WhenAll(Enumerable.Range(1, hostCount).Select(StartHostAsync)).ConfigureAwait(false);
 
-        Underlay = await Underlay.ConnectAsync(Prefix, started, fabric: true).ConfigureAwait(false);
+        Underlay = await Underlay.ConnectAsync(Prefix, started, fabric: true, mtu: underlayMtu).ConfigureAwait(false);
         _cleanup.Push("underlay", () => Underlay.DisposeAsync().AsTask());
 
         Controller = await ControllerProcess.StartAsync(Prefix, Underlay, settings).ConfigureAwait(false);

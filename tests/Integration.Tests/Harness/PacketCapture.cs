@@ -21,9 +21,10 @@ internal sealed class PacketCapture : IAsyncDisposable
         StartAsync(vm.Namespace, "eth0", Path.Combine(vm.Host.Directory, $"{vm.Name}-{Guid.NewGuid():N}.pcap"), filter);
 
     /// <summary>Captures on interface <paramref name="device"/> of namespace <paramref name="ns"/> (e.g. a host's underlay veth) into <paramref name="file"/>.</summary>
-    internal static async Task<PacketCapture> StartAsync(string ns, string device, string file, string filter)
+    /// <param name="snapLength">Bytes kept of each packet (tcpdump <c>-s</c>); 0 keeps them whole. Headers are enough to count a bulk transfer's packets.</param>
+    internal static async Task<PacketCapture> StartAsync(string ns, string device, string file, string filter, int snapLength = 0)
     {
-        var argv = new List<string> { "tcpdump", "-i", device, "-n", "-U", "-Z", "root", "-w", file };
+        var argv = new List<string> { "tcpdump", "-i", device, "-n", "-U", "-Z", "root", "-s", snapLength.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", file };
         if (filter.Length > 0)
         {
             argv.Add(filter);
@@ -54,6 +55,30 @@ internal sealed class PacketCapture : IAsyncDisposable
         }
 
         return _packets;
+    }
+
+    /// <summary>
+    /// The captured packets as one string each: tcpdump prints a tunnel packet's outer headers on one line
+    /// (beginning with its <c>-tt</c> timestamp) and the encapsulated frame on the next.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StopPacketsAsync()
+    {
+        var packets = new List<string>();
+        foreach (var line in await StopAsync().ConfigureAwait(false))
+        {
+            var header = line.Length > 11 && char.IsAsciiDigit(line[0]) && line.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
+                && line[..dot].All(char.IsAsciiDigit) && dot + 7 <= line.Length && line[(dot + 1)..(dot + 7)].All(char.IsAsciiDigit);
+            if (header || packets.Count == 0)
+            {
+                packets.Add(line);
+            }
+            else
+            {
+                packets[^1] += " | " + line;
+            }
+        }
+
+        return packets;
     }
 
     public async ValueTask DisposeAsync()

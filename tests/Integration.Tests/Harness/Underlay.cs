@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Integration.Tests.Harness;
 
 /// <summary>
-/// The physical network between hypervisors: host n gets veth <c>u{prefix}{n}</c> (MTU 1600) in br-phy and
+/// The physical network between hypervisors: host n gets veth <c>u{prefix}{n}</c> (MTU 1600 unless asked otherwise) in br-phy and
 /// address <c>192.168.{subnet}.{n}/24</c> on br-phy's internal port, inside its namespace only. Two hosts are
 /// joined by one veth pair; three or more (or any number with <c>fabric: true</c>) by a Linux bridge in namespace
 /// <c>u{prefix}</c> (ports <c>s{prefix}{n}</c>), which later hosts (<see cref="AddHostAsync"/>) and other endpoints
@@ -12,14 +12,16 @@ namespace Integration.Tests.Harness;
 /// </summary>
 internal sealed class Underlay : IAsyncDisposable
 {
-    public const int Mtu = 1600;
+    /// <summary>The underlay MTU the beds use by default: a VXLAN overlay with 1500-byte VMs fits.</summary>
+    public const int DefaultMtu = 1600;
 
     private readonly CleanupStack _cleanup = new();
     private readonly List<OvsHypervisor> _hosts;
 
-    private Underlay(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet, bool fabric, bool ipv6)
+    private Underlay(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet, bool fabric, bool ipv6, int mtu)
     {
         Ipv6 = ipv6;
+        Mtu = mtu;
         Prefix = prefix;
         _hosts = [.. hosts];
         Subnet = subnet;
@@ -27,6 +29,9 @@ internal sealed class Underlay : IAsyncDisposable
     }
 
     public string Prefix { get; }
+
+    /// <summary>MTU of every underlay link (veths, the fabric bridge, br-phy).</summary>
+    public int Mtu { get; }
 
     /// <summary>IPv6 underlay: host n is <c>fd00:{subnet}::{n}/64</c> instead of 192.168.{subnet}.{n}/24.</summary>
     public bool Ipv6 { get; }
@@ -54,10 +59,11 @@ internal sealed class Underlay : IAsyncDisposable
 
     /// <param name="fabric">Join the hosts by a Linux bridge even when there are only two (or one).</param>
     /// <param name="ipv6">Give the hosts IPv6 underlay addresses instead of IPv4.</param>
-    public static async Task<Underlay> ConnectAsync(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet = 77, bool fabric = false, bool ipv6 = false)
+    /// <param name="mtu">MTU of the underlay links.</param>
+    public static async Task<Underlay> ConnectAsync(string prefix, IReadOnlyList<OvsHypervisor> hosts, int subnet = 77, bool fabric = false, bool ipv6 = false, int mtu = DefaultMtu)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hosts.Count, fabric ? 1 : 2);
-        var underlay = new Underlay(prefix, hosts, subnet, fabric, ipv6);
+        var underlay = new Underlay(prefix, hosts, subnet, fabric, ipv6, mtu);
         try
         {
             await underlay.BuildAsync().ConfigureAwait(false);
@@ -146,7 +152,7 @@ internal sealed class Underlay : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _cleanup.DisposeAsync().ConfigureAwait(false);
 
-    private static async Task PlugIntoFabricAsync(string switchNamespace, string switchPort, string netns, string interfaceName)
+    private async Task PlugIntoFabricAsync(string switchNamespace, string switchPort, string netns, string interfaceName)
     {
         var mtu = Mtu.ToString(CultureInfo.InvariantCulture);
         await Sh.RunAsync(

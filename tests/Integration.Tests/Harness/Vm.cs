@@ -18,8 +18,9 @@ internal sealed partial class Vm : IAsyncDisposable
 
     private readonly CleanupStack _cleanup = new();
 
-    private Vm(OvsHypervisor host, string name, int? vlanTag, string ipCidr, string? ifaceId, string? mac)
+    private Vm(OvsHypervisor host, string name, int? vlanTag, string ipCidr, string? ifaceId, string? mac, int mtu = Mtu)
     {
+        StartMtu = mtu;
         Host = host;
         Name = name;
         VlanTag = vlanTag;
@@ -32,6 +33,9 @@ internal sealed partial class Vm : IAsyncDisposable
     }
 
     public OvsHypervisor Host { get; }
+
+    /// <summary>The MTU both ends of the veth were created with.</summary>
+    public int StartMtu { get; }
 
     public string Name { get; }
 
@@ -64,8 +68,9 @@ internal sealed partial class Vm : IAsyncDisposable
     /// external_ids:iface-id=&lt;ifaceId&gt; external_ids:attached-mac=&lt;mac&gt;</c>, and no tag.
     /// </summary>
     /// <param name="mac">eth0's MAC (e.g. the one declared over REST); null keeps the kernel's random one.</param>
-    public static Task<Vm> CreateBoundAsync(OvsHypervisor host, string name, string ipCidr, string ifaceId, string? mac = null, TimeSpan? bridgeTimeout = null)
-        => CreateAsync(new Vm(host, name, vlanTag: null, ipCidr, ifaceId, mac), bridgeTimeout);
+    /// <param name="mtu">The MTU both ends of the veth start with.</param>
+    public static Task<Vm> CreateBoundAsync(OvsHypervisor host, string name, string ipCidr, string ifaceId, string? mac = null, TimeSpan? bridgeTimeout = null, int mtu = Mtu)
+        => CreateAsync(new Vm(host, name, vlanTag: null, ipCidr, ifaceId, mac, mtu), bridgeTimeout);
 
     private static async Task<Vm> CreateAsync(Vm vm, TimeSpan? bridgeTimeout = null)
     {
@@ -84,6 +89,24 @@ internal sealed partial class Vm : IAsyncDisposable
             await vm.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Turns IPv6 on for eth0 (off by default) and adds <paramref name="cidr"/> without duplicate address detection.</summary>
+    public async Task EnableIpv6Async(string cidr)
+    {
+        await ExecAsync(["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.eth0.disable_ipv6=0"]).ConfigureAwait(false);
+        await ExecAsync(["ip", "-6", "addr", "add", cidr, "dev", "eth0", "nodad"]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends Neighbour Solicitations for <paramref name="target"/> with ndisc6 (Debian <c>ndisc6</c>): one
+    /// answer ends it; returns the target link-layer address answered, or null when nobody answered.
+    /// </summary>
+    public async Task<string?> NdiscAsync(string target, int tries = 3)
+    {
+        var result = await ExecAsync(["ndisc6", "-1", "-r", Str(tries), "-w", "1000", target, "eth0"], TimeSpan.FromSeconds(tries + 10), check: false).ConfigureAwait(false);
+        var m = TargetLinkLayer().Match(result.Stdout);
+        return m.Success ? m.Groups[1].Value.ToLowerInvariant() : null;
     }
 
     /// <summary>Runs a command inside the VM's namespace.</summary>
@@ -170,12 +193,22 @@ internal sealed partial class Vm : IAsyncDisposable
 
     /// <summary>Runs an iperf3 TCP client for <paramref name="seconds"/>; returns the receiver's bits per second.</summary>
     public async Task<double> Iperf3ClientAsync(string serverIp, int seconds = 3, int port = 5201)
+        => (await Iperf3RunAsync(serverIp, seconds, port).ConfigureAwait(false)).BitsPerSecond;
+
+    /// <summary>Runs an iperf3 TCP client for <paramref name="seconds"/>; returns the receiver's rate, the bytes it got and the sender's retransmits.</summary>
+    public async Task<Iperf3Result> Iperf3RunAsync(string serverIp, int seconds = 3, int port = 5201)
     {
         var result = await ExecAsync(
             ["iperf3", "-c", serverIp, "-p", Str(port), "-t", Str(seconds), "-J", "--connect-timeout", "3000"],
             TimeSpan.FromSeconds(seconds + 15)).ConfigureAwait(false);
         using var json = JsonDocument.Parse(result.Stdout);
-        return json.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+        var end = json.RootElement.GetProperty("end");
+        var received = end.GetProperty("sum_received");
+        var sent = end.GetProperty("sum_sent");
+        return new Iperf3Result(
+            received.GetProperty("bits_per_second").GetDouble(),
+            received.GetProperty("bytes").GetInt64(),
+            sent.TryGetProperty("retransmits", out var r) ? r.GetInt32() : 0);
     }
 
     public async ValueTask DisposeAsync() => await _cleanup.DisposeAsync().ConfigureAwait(false);
@@ -184,7 +217,7 @@ internal sealed partial class Vm : IAsyncDisposable
 
     private async Task BuildAsync(TimeSpan bridgeTimeout)
     {
-        var mtu = Str(Mtu);
+        var mtu = Str(StartMtu);
         await Sh.RunAsync("ip", "netns", "add", Namespace).ConfigureAwait(false);
         _cleanup.Push($"namespace {Namespace}", () => Sh.DeleteNetnsAsync(Namespace));
         await ExecAsync(["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]).ConfigureAwait(false);
@@ -225,6 +258,9 @@ internal sealed partial class Vm : IAsyncDisposable
             "add-port", OvsHypervisor.BrInt, HostPort, "--",
             "set", "interface", HostPort, $"external_ids:iface-id={IfaceId}", $"external_ids:attached-mac={Mac}").ConfigureAwait(false);
     }
+
+    [GeneratedRegex("Target link-layer address: ([0-9A-Fa-f:]{17})")]
+    private static partial Regex TargetLinkLayer();
 
     [GeneratedRegex(@"(\d+) received")]
     private static partial Regex Received();

@@ -15,22 +15,6 @@ namespace Integration.Tests.Overlay;
 [Parallelizable(ParallelScope.Self)]
 public sealed class DhcpOverlayTests
 {
-    // Records what udhcpc hands to its script, one line per event; applies address, MTU and route like a distribution's script.
-    private const string Script = """
-        #!/bin/sh
-        case "$1" in
-          deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
-          bound|renew)
-            ip addr flush dev "$interface"
-            ip addr add "$ip/$mask" dev "$interface"
-            [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
-            ;;
-        esac
-        # Logged last, so a test that sees the line sees the address applied.
-        echo "$1 ip=$ip mask=$mask router=$router dns=$dns mtu=$mtu lease=$lease serverid=$serverid" >> "$UDHCPC_LOG"
-        exit 0
-        """;
-
     [SetUp]
     public void RequireOvs() => OvsPreconditions.RequireRootAndOvs("busybox");
 
@@ -55,9 +39,7 @@ public sealed class DhcpOverlayTests
         var stranger = await bed.AddVmAsync(h1, "d3", network, "10.44.0.13/24");
         await stranger.Vm.ExecAsync(["ip", "link", "set", "dev", "eth0", "address", "02:99:00:00:44:13"]);
         await bed.WaitInSyncAsync();
-        var script = Path.Combine(h1.Directory, "udhcpc.sh");
-        await File.WriteAllTextAsync(script, Script.Replace("\r\n", "\n", StringComparison.Ordinal));
-        await Sh.RunAsync("chmod", "700", script);
+        var script = await Udhcpc.WriteScriptAsync(h1.Directory);
         var log = Path.Combine(h1.Directory, "udhcpc-d1.log");
         var strangerLog = Path.Combine(h1.Directory, "udhcpc-d3.log");
         await client.Vm.ExecAsync(["ip", "addr", "flush", "dev", "eth0"]);
@@ -65,11 +47,12 @@ public sealed class DhcpOverlayTests
 
         // Foreground client that stays for renewals; -O asks for the options a distribution's client asks for.
         var pidFile = Path.Combine(h1.Directory, "udhcpc-d1.pid");
-        await using var udhcpc = BackgroundProcess.Start(Sh.InNetns(client.Vm.Namespace,
-            ["env", $"UDHCPC_LOG={log}", "busybox", "udhcpc", "-f", "-i", "eth0", "-s", script, "-p", pidFile, "-t", "10", "-T", "1", "-O", "mtu", "-O", "router", "-O", "dns"]));
+        await client.Vm.ExecAsync(["ip", "link", "set", "dev", "eth0", "mtu", "1500"]);
+        await using var udhcpc = BackgroundProcess.Start(Udhcpc.Command(client.Vm, script, log, "-f", "-p", pidFile, "-t", "10", "-T", "1"));
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("bound ", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "udhcpc to get a lease");
         var bound = File.ReadAllLines(log).First(l => l.StartsWith("bound ", StringComparison.Ordinal));
         var address = await client.Vm.ExecAsync(["ip", "-4", "addr", "show", "dev", "eth0"]);
+        var mtu = (await bed.Controller.GetAsync($"networks/{network}"))["mtu"]!.GetValue<int>();
         var ping = await client.Vm.PingAsync(peer.Ip, count: 3);
 
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
@@ -77,8 +60,7 @@ public sealed class DhcpOverlayTests
         await Poll.UntilAsync(() => Task.FromResult(File.ReadAllText(log).Contains("renew ", StringComparison.Ordinal)), TimeSpan.FromSeconds(15), "udhcpc to renew its lease");
         var renew = File.ReadAllLines(log).First(l => l.StartsWith("renew ", StringComparison.Ordinal));
 
-        var strangerRun = await Sh.RunAsync(Sh.InNetns(stranger.Vm.Namespace,
-            ["env", $"UDHCPC_LOG={strangerLog}", "busybox", "udhcpc", "-q", "-n", "-i", "eth0", "-s", script, "-t", "3", "-T", "1"]), check: false, timeout: TimeSpan.FromSeconds(30));
+        var strangerRun = await Udhcpc.LeaseOnceAsync(stranger.Vm, script, strangerLog, tries: 3);
         var metrics = (await bed.Controller.Http.GetStringAsync(new Uri($"http://127.0.0.1:{bed.Controller.RestPort}/metrics"))).Split('\n');
 
         using (Assert.EnterMultipleScope())
@@ -86,6 +68,9 @@ public sealed class DhcpOverlayTests
             Assert.That(bound, Does.Contain("ip=10.44.0.11 mask=24 router=10.44.0.1 dns=10.44.0.53"), bound);
             Assert.That(bound, Does.Contain("serverid=10.44.0.254"), "the network's virtual DHCP server");
             Assert.That(address.Stdout, Does.Contain("10.44.0.11/24"));
+            Assert.That(mtu, Is.EqualTo(1450), "the global 1500-byte underlay less VXLAN's 50");
+            Assert.That(bound, Does.Contain($"mtu={mtu} "), "option 26 carries the network's MTU");
+            Assert.That(address.Stdout, Does.Contain($"mtu {mtu} "), "and the client set it on eth0 (it started at 1500)");
             Assert.That(ping, Is.EqualTo(3), "the leased address reaches the VM on host 2");
             Assert.That(renew, Does.Contain("ip=10.44.0.11"), "the unicast renewal to the virtual server is answered");
             Assert.That(strangerRun.ExitCode, Is.Not.Zero, "a MAC the store does not know gets no lease");

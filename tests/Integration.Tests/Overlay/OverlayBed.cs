@@ -84,13 +84,19 @@ internal sealed class OverlayBed : IAsyncDisposable
     /// Declares a port over REST (a fresh locally administered MAC), then creates the VM plugged into br-int with
     /// the VLAN from the answer and gives its eth0 that MAC.
     /// </summary>
-    public async Task<TenantVm> AddVmAsync(OvsHypervisor host, string name, string networkId, string ipCidr)
+    /// <param name="ipv6Cidr">Also an IPv6 address for the port (and eth0, IPv6 turned on), e.g. <c>fd00:a::1/64</c>.</param>
+    public async Task<TenantVm> AddVmAsync(OvsHypervisor host, string name, string networkId, string ipCidr, string? ipv6Cidr = null)
     {
         var n = Interlocked.Increment(ref _macCounter);
         var mac = string.Create(CultureInfo.InvariantCulture, $"02:e2:e0:{host.Index:x2}:{n >> 8:x2}:{n & 0xff:x2}");
-        var (portId, vlan) = await Controller.CreatePortAsync(networkId, HostId(host), mac, ipCidr.Split('/')[0], name).ConfigureAwait(false);
+        var (portId, vlan) = await Controller.CreatePortAsync(networkId, HostId(host), mac, ipCidr.Split('/')[0], name, ipv6Cidr?.Split('/')[0]).ConfigureAwait(false);
         var vm = await Topology.AddVmAsync(host, name, vlan, ipCidr).ConfigureAwait(false);
         await vm.ExecAsync(["ip", "link", "set", "dev", "eth0", "address", mac]).ConfigureAwait(false);
+        if (ipv6Cidr is not null)
+        {
+            await vm.EnableIpv6Async(ipv6Cidr).ConfigureAwait(false);
+        }
+
         return new TenantVm(vm, portId, networkId, vlan, mac);
     }
 

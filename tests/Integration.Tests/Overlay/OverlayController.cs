@@ -110,9 +110,9 @@ internal sealed class OverlayController : IAsyncDisposable
         Id(await PostAsync("hosts", new { name, datapathId, tunnelIp }).ConfigureAwait(false));
 
     /// <summary>Declares a VM port; returns its id and the local VLAN to tag it with on br-int.</summary>
-    public async Task<(string Id, int Vlan)> CreatePortAsync(string networkId, string hostId, string mac, string ip, string name)
+    public async Task<(string Id, int Vlan)> CreatePortAsync(string networkId, string hostId, string mac, string ip, string name, string? ipv6 = null)
     {
-        var port = await PostAsync("ports", new { networkId, hostId, mac, ip, name }).ConfigureAwait(false);
+        var port = await PostAsync("ports", new { networkId, hostId, mac, ip, name, ipv6 }).ConfigureAwait(false);
         return (Id(port), port["vlan"]!.GetValue<int>());
     }
 

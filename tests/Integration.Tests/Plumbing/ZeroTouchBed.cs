@@ -36,9 +36,17 @@ internal sealed class ZeroTouchBed : IAsyncDisposable
         ["Serilog:MinimumLevel:Default"] = "Information",
     };
 
-    public static async Task<ZeroTouchBed> CreateAsync(int hostCount)
+    /// <param name="underlayMtu">MTU of the underlay links.</param>
+    /// <param name="settings">More controller settings, on top of <see cref="Settings"/>.</param>
+    public static async Task<ZeroTouchBed> CreateAsync(int hostCount, int underlayMtu = Underlay.DefaultMtu, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var topology = await OvsdbTopology.CreateAsync(hostCount, Settings).ConfigureAwait(false);
+        var all = new Dictionary<string, string?>(Settings);
+        foreach (var (k, val) in settings ?? new Dictionary<string, string?>())
+        {
+            all[k] = val;
+        }
+
+        var topology = await OvsdbTopology.CreateAsync(hostCount, all, underlayMtu: underlayMtu).ConfigureAwait(false);
         var bed = new ZeroTouchBed(topology);
         try
         {
@@ -101,13 +109,14 @@ internal sealed class ZeroTouchBed : IAsyncDisposable
     /// Declares a port over REST (a fresh MAC), then creates the VM and plugs it with iface-id = the port's id and
     /// attached-mac, no tag; waits until the controller has tagged it.
     /// </summary>
-    public async Task<BoundVm> AddVmAsync(OvsHypervisor host, string name, string networkId, string ipCidr)
+    /// <param name="mtu">The MTU the VM's veth starts with.</param>
+    public async Task<BoundVm> AddVmAsync(OvsHypervisor host, string name, string networkId, string ipCidr, int mtu = Vm.Mtu)
     {
         var n = Interlocked.Increment(ref _macCounter);
         var mac = string.Create(CultureInfo.InvariantCulture, $"02:e3:e0:{host.Index:x2}:{n >> 8:x2}:{n & 0xff:x2}");
         var port = await Rest.PostAsync("ports", new { networkId, hostId = HostId(host), mac, ip = ipCidr.Split('/')[0], name }).ConfigureAwait(false);
         var portId = port["id"]!.GetValue<string>();
-        var vm = await Topology.AddVmAsync(host, name, ipCidr, ifaceId: portId, mac).ConfigureAwait(false);
+        var vm = await Topology.AddVmAsync(host, name, ipCidr, ifaceId: portId, mac, mtu).ConfigureAwait(false);
         var tag = await vm.WaitForTagAsync(Converge, t => t is > 0 and < 4095).ConfigureAwait(false);
         return new BoundVm(vm, portId, networkId, tag);
     }

@@ -43,7 +43,7 @@ public sealed class FlowTextOvsTests
             new SwitchPort(5, "gre-0a000003", default),
         ]);
         var flows = new BrTunPipeline(new BrTunOptions { L2Population = mode }).ComputeDesired(ThreeHosts(), sw);
-        Assert.That(flows.Select(f => f.TableId).Distinct(), Is.SupersetOf(new byte[] { 0, 1, 2, 10, 20, 21 }));
+        Assert.That(flows.Select(f => f.TableId).Distinct(), Is.SupersetOf(new byte[] { 0, 1, 2, 10, 17, 18, 19, 20, 21 }));
 
         await AssertOvsDumpsAsWeWriteAsync(flows);
     }
@@ -170,5 +170,13 @@ public sealed class FlowTextOvsTests
             new LocalVlan("h3", "net-c", 9),
         ]);
 
-    private static PortInfo Port(string id, string net, string host, MacAddress mac) => new(id, net, host, mac.Value, null, "tap-" + id);
+    // Every port gets an IPv4 and an IPv6 address (one link-local), so tables 17-19 have remote and local answers.
+    private static PortInfo Port(string id, string net, string host, MacAddress mac)
+    {
+        var n = (byte)mac.Value;
+        return new(id, net, host, mac.Value, IPAddress.Parse($"10.1.0.{n}"), "tap-" + id)
+        {
+            Ipv6 = IPAddress.Parse(n % 2 == 0 ? $"fe80::{n:x}" : $"fd00:1::{n:x}"),
+        };
+    }
 }
