@@ -51,7 +51,7 @@ internal sealed class WriterFenceTests
         var seenByA = await a.RootAsync(r => r[ExternalIds].GetString("mark") == "a1");
 
         // B takes over from what it sees.
-        var rootB = await b.RootAsync(r => WriterFence.TokenOn(r) == older);
+        var rootB = await b.RootAsync(r => r[ExternalIds].GetString("mark") == "a1");
         Assert.That(WriterFence.Decide(WriterFence.TokenOn(rootB), newer), Is.EqualTo(FenceDecision.TakeOver));
         await b.Connection.TransactAsync("Open_vSwitch", [.. WriterFence.TakeOver(rootB, newer)]);
         var before = await ovs.VsctlAsync("get", "Open_vSwitch", ".", "external_ids");
