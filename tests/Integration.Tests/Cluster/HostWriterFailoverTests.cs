@@ -133,6 +133,14 @@ internal sealed class HostWriterFailoverTests
             var replay = await host.ReplayAsync(lastOwn);
             await TestContext.Out.WriteLineAsync($"replayed the paused writer's last transaction: {replay}");
             Assert.That(replay, Does.StartWith("[{},{\"details\":\"\\\"where\\\" clause test failed\",\"error\":\"timed out\"}"), "refused at the fence");
+
+            // And the shared store changes while it sleeps: a new host, so every host needs a tunnel to it. The new
+            // writer builds it; the paused one wakes with a store that has not seen that host yet.
+            var phantom = await others[1].Rest.PostAsync("hosts", new { name = "hv9", systemId = bed.SystemId(host) + "-9", tunnelIp = $"192.168.{bed.Underlay.Subnet}.9" });
+            var toPhantom = OvsHypervisor.TunnelPortName(TunnelType.Vxlan, $"192.168.{bed.Underlay.Subnet}.9");
+            await Poll.UntilAsync(async () => (await host.ListPortsAsync(OvsHypervisor.BrTun)).Contains(toPhantom), TimeSpan.FromSeconds(30), "the new writer builds the tunnel to the new host");
+            await bed.WaitEverywhereAsync($"hosts/{phantom["id"]!.GetValue<string>()}", others);
+            await bed.WaitConvergedAsync(others, TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(2)); // well past the 2 s lease
         }
         catch
