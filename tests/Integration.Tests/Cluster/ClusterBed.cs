@@ -193,7 +193,9 @@ internal sealed class ClusterBed : IAsyncDisposable
         return Poll.UntilAsync(
             async () =>
             {
-                if (!(await ZeroTouchBed.TunnelPortsAsync(host).ConfigureAwait(false)).SetEquals(expected))
+                if (!(await host.ListPortsAsync(OvsHypervisor.BrTun).ConfigureAwait(false)).Contains(OvsHypervisor.PatchInt)
+                    || !(await host.ListPortsAsync(OvsHypervisor.BrInt).ConfigureAwait(false)).Contains(OvsHypervisor.PatchTun)
+                    || !(await ZeroTouchBed.TunnelPortsAsync(host).ConfigureAwait(false)).SetEquals(expected))
                 {
                     return false;
                 }
