@@ -11,8 +11,11 @@ namespace Controller.Cluster;
 /// </summary>
 internal sealed partial class ClusterMembership : IHostWriterGate
 {
-    /// <summary>etcd keys are bytes; a system-id longer than this is not a candidate (and so never written).</summary>
-    private const int MaxSystemIdLength = 256;
+    /// <summary>
+    /// A system-id the store would not take (longer than this, or with control characters) is not a candidate, so a
+    /// hostile ovsdb-server cannot make the members claim arbitrary etcd keys; such a host is never written.
+    /// </summary>
+    private const int MaxSystemIdLength = 100;
 
     private readonly LeasedOwnership<string> _hosts;
     private readonly ConcurrentDictionary<string, int> _hostCandidates = new(StringComparer.Ordinal);
@@ -31,7 +34,7 @@ internal sealed partial class ClusterMembership : IHostWriterGate
     public IDisposable Offer(string systemId)
     {
         ArgumentException.ThrowIfNullOrEmpty(systemId);
-        if (systemId.Length > MaxSystemIdLength)
+        if (!IsCandidateId(systemId))
         {
             return Candidacy.None;
         }
@@ -67,10 +70,12 @@ internal sealed partial class ClusterMembership : IHostWriterGate
         _hostRefused.Add(1);
     }
 
+    private static bool IsCandidateId(string systemId) => systemId.Length <= MaxSystemIdLength && !systemId.Any(char.IsControl);
+
     private static bool TryHostKey(string text, out string systemId)
     {
         systemId = text;
-        return text.Length is > 0 and <= MaxSystemIdLength;
+        return text.Length > 0 && IsCandidateId(text);
     }
 
     private async Task RefreshHostWritersAsync(CancellationToken ct)
