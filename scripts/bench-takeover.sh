@@ -11,5 +11,5 @@ dotnet build Controller.sln -c Release -nologo -v q
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet test tests/Integration.Tests/Integration.Tests.csproj -c Release --no-build \
   --filter "FullyQualifiedName~TakeoverBenchmark" --logger "console;verbosity=detailed" \
-  | grep -E "^ *(run [0-9]+ \(|TAKEOVER)|Passed|Failed" | awk '!seen[$0]++'
+  | grep -E "^ *(run [0-9]+ \(|TAKEOVER)|Passed|Failed" | sed 's/^ *//' | awk '!seen[$0]++'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
