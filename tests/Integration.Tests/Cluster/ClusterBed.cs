@@ -250,6 +250,44 @@ internal sealed class ClusterBed : IAsyncDisposable
         return (null, 0);
     }
 
+    /// <summary>
+    /// Polls (every 20 ms) until <paramref name="ownerNow"/> names another owner than <paramref name="previous"/> and
+    /// <paramref name="done"/> holds for it; returns the new owner and its generation.
+    /// </summary>
+    public static async Task<(string Owner, ulong Generation)> TakeoverAsync(
+        string previous, Func<Task<(string? Owner, ulong Generation)>> ownerNow, Func<string, ulong, Task<bool>> done, TimeSpan timeout, string what)
+    {
+        (string? Owner, ulong Generation) seen = (null, 0);
+        await Poll.UntilAsync(
+            async () => (seen = await ownerNow().ConfigureAwait(false)).Owner is { } next && next != previous && await done(next, seen.Generation).ConfigureAwait(false),
+            timeout,
+            what,
+            TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+        return (seen.Owner!, seen.Generation);
+    }
+
+    /// <summary>SIGSTOPs <paramref name="paused"/> and runs <paramref name="meanwhile"/>; it is continued at once if that fails (else the caller continues it).</summary>
+    public static async Task WhilePausedAsync(ControllerProcess paused, Func<Task> meanwhile)
+    {
+        await paused.PauseAsync().ConfigureAwait(false);
+        try
+        {
+            await meanwhile().ConfigureAwait(false);
+        }
+        catch
+        {
+            await paused.ResumeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>For <see cref="TakeoverAsync"/>: the new master's session with the switch is master.</summary>
+    public Func<string, ulong, Task<bool>> SessionIsMaster(ulong dpid) => async (next, _) => await RoleAtAsync(ByMember(next), dpid).ConfigureAwait(false) == "master";
+
+    /// <summary>For <see cref="TakeoverAsync"/>: the new writer's token is committed on the host.</summary>
+    public static Func<string, ulong, Task<bool>> TokenCommittedOn(OvsHypervisor host) => async (_, generation) =>
+        (await TokenOnAsync(host).ConfigureAwait(false))?.StartsWith($"{generation.ToString(CultureInfo.InvariantCulture)}@", StringComparison.Ordinal) == true;
+
     /// <summary>The writer token on the host's Open_vSwitch row (<c>external_ids:ofc-writer</c>), or null.</summary>
     public static async Task<string?> TokenOnAsync(OvsHypervisor host)
     {

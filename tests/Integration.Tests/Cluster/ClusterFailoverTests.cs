@@ -35,16 +35,7 @@ internal sealed class ClusterFailoverTests
             await Task.Delay(TimeSpan.FromSeconds(2));
             var killed = Stopwatch.StartNew();
             await victim.KillAsync();
-            string? next = null;
-            ulong nextGeneration = 0;
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    (next, nextGeneration) = await ClusterBed.MasterOfAsync(survivors[0], dpid);
-                    return next is not null && next != master && await ClusterBed.RoleAtAsync(bed.ByMember(next), dpid) == "master";
-                },
-                TimeSpan.FromSeconds(10),
-                "another member to master the switch");
+            var (next, nextGeneration) = await ClusterBed.TakeoverAsync(master!, () => ClusterBed.MasterOfAsync(survivors[0], dpid), bed.SessionIsMaster(dpid), TimeSpan.FromSeconds(10), "another member to master the switch");
             var takeover = killed.Elapsed;
             await TestContext.Out.WriteLineAsync($"takeover after SIGKILL of {master}: {takeover.TotalMilliseconds:F0} ms, {next} with generation id {nextGeneration} (was {generation})");
 
@@ -79,8 +70,7 @@ internal sealed class ClusterFailoverTests
         var paused = bed.ByMember(master!);
         var others = bed.Controllers.Where(c => c != paused).ToList();
         var suppressedBefore = await paused.Rest.MetricAsync("ofcontroller_cluster_writes_suppressed_total");
-        await paused.PauseAsync();
-        try
+        await ClusterBed.WhilePausedAsync(paused, async () =>
         {
             await Poll.UntilAsync(
                 async () => (await ClusterBed.MasterOfAsync(others[0], dpid)).Master is { } m && m != master,
@@ -94,12 +84,7 @@ internal sealed class ClusterFailoverTests
             await bed.WaitEverywhereAsync($"ports/{late["id"]!.GetValue<string>()}", others);
             await bed.WaitConvergedAsync(others, TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(3)); // well past the 2 s lease
-        }
-        catch
-        {
-            await paused.ResumeAsync();
-            throw;
-        }
+        });
 
         var monitors = await Task.WhenAll(bed.Hosts.Select(h => h.StartFlowMonitorAsync()));
         try

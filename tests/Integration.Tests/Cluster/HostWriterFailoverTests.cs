@@ -62,24 +62,13 @@ internal sealed class HostWriterFailoverTests
         await Task.Delay(TimeSpan.FromSeconds(1));
         var killed = Stopwatch.StartNew();
         await victim.KillAsync();
-        string? next = null;
-        ulong nextGeneration = 0;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                (next, nextGeneration) = await bed.WriterOfAsync(survivors[0], host);
-                return next is not null && next != writers[host]
-                    && (await ClusterBed.TokenOnAsync(host))?.StartsWith($"{nextGeneration.ToString(CultureInfo.InvariantCulture)}@", StringComparison.Ordinal) == true;
-            },
-            TimeSpan.FromSeconds(15),
-            "another member to take the host over and set its token on the host",
-            TimeSpan.FromMilliseconds(20));
+        var (next, nextGeneration) = await ClusterBed.TakeoverAsync(writers[host], () => bed.WriterOfAsync(survivors[0], host), ClusterBed.TokenCommittedOn(host), TimeSpan.FromSeconds(15), "another member to take the host over and set its token on the host");
         var takeover = killed.Elapsed;
         await TestContext.Out.WriteLineAsync($"OVSDB writer takeover after SIGKILL of {writers[host]}: {takeover.TotalMilliseconds:F0} ms, {next} with generation {nextGeneration} (was {generation})");
         var received = await ping;
 
         // The new writer repairs: a tunnel port deleted by hand comes back, sent by the new writer.
-        var newWriter = bed.ByMember(next!);
+        var newWriter = bed.ByMember(next);
         var tunnel = OvsHypervisor.TunnelPortName(TunnelType.Vxlan, bed.Underlay.IpOf(bed.Hosts[1]));
         var before = host.ManagerTransactionsFrom(newWriter.Ip).Count;
         await host.VsctlAsync("del-port", OvsHypervisor.BrTun, tunnel);
@@ -107,21 +96,11 @@ internal sealed class HostWriterFailoverTests
         var lastOwn = host.ManagerTransactionsFrom(paused.Ip).Last(t => t.Reply?.Contains("\"error\"", StringComparison.Ordinal) == false && t.Params.Contains("\"includes\"", StringComparison.Ordinal));
         Assert.That(lastOwn.Params, Does.Contain("ofc-writer").And.Contain($"{generation.ToString(CultureInfo.InvariantCulture)}@"), "the writer's transactions carry its token");
 
-        await paused.PauseAsync();
-        string? next = null;
-        ulong nextGeneration = 0;
         string tunnel = OvsHypervisor.TunnelPortName(TunnelType.Vxlan, bed.Underlay.IpOf(bed.Hosts[1]));
-        try
+        (string Owner, ulong Generation) next = default;
+        await ClusterBed.WhilePausedAsync(paused, async () =>
         {
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    (next, nextGeneration) = await bed.WriterOfAsync(others[0], host);
-                    return next is not null && next != writer
-                        && (await ClusterBed.TokenOnAsync(host))?.StartsWith($"{nextGeneration.ToString(CultureInfo.InvariantCulture)}@", StringComparison.Ordinal) == true;
-                },
-                TimeSpan.FromSeconds(15),
-                "another member to take the paused writer's host over");
+            next = await ClusterBed.TakeoverAsync(writer!, () => bed.WriterOfAsync(others[0], host), ClusterBed.TokenCommittedOn(host), TimeSpan.FromSeconds(15), "another member to take the paused writer's host over");
 
             // The new writer repairs what is changed behind its back.
             await host.VsctlAsync("del-port", OvsHypervisor.BrTun, tunnel);
@@ -142,12 +121,7 @@ internal sealed class HostWriterFailoverTests
             await bed.WaitEverywhereAsync($"hosts/{phantom["id"]!.GetValue<string>()}", others);
             await bed.WaitConvergedAsync(others, TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(2)); // well past the 2 s lease
-        }
-        catch
-        {
-            await paused.ResumeAsync();
-            throw;
-        }
+        });
 
         var token = await ClusterBed.TokenOnAsync(host);
         var ports = await host.ListPortsAsync(OvsHypervisor.BrTun);
@@ -162,11 +136,11 @@ internal sealed class HostWriterFailoverTests
             var suppressed = await paused.Rest.MetricAsync("ofcontroller_cluster_host_writes_suppressed_total");
             var refused = await paused.Rest.MetricAsync("ofcontroller_cluster_host_writes_refused_total");
             var status = (await paused.Rest.GetAsync($"hosts/{bed.HostIds[host]}"))["ovsdb"]!;
-            await TestContext.Out.WriteLineAsync($"paused {writer} (generation {generation}); now {next} (generation {nextGeneration}); after waking it sent {afterWake.Count} transactions; suppressed {suppressed}, refused {refused}");
+            await TestContext.Out.WriteLineAsync($"paused {writer} (generation {generation}); now {next.Owner} (generation {next.Generation}); after waking it sent {afterWake.Count} transactions; suppressed {suppressed}, refused {refused}");
             using (Assert.EnterMultipleScope())
             {
-                Assert.That(nextGeneration, Is.GreaterThan(generation));
-                Assert.That((await bed.WriterOfAsync(paused, host)).Master, Is.EqualTo(next), "the woken member did not take the host back");
+                Assert.That(next.Generation, Is.GreaterThan(generation));
+                Assert.That((await bed.WriterOfAsync(paused, host)).Master, Is.EqualTo(next.Owner), "the woken member did not take the host back");
                 Assert.That(afterWake.Where(t => t.Reply?.Contains("clause test failed", StringComparison.Ordinal) != true), Is.Empty, "whatever it sent after waking was refused by the server");
                 Assert.That(await ClusterBed.TokenOnAsync(host), Is.EqualTo(token), "the new writer's token stays");
                 Assert.That(await host.ListPortsAsync(OvsHypervisor.BrTun), Is.EquivalentTo(ports), "nothing it did changed the plumbing");
