@@ -17,14 +17,16 @@ namespace Controller.Cluster;
 /// <summary>
 /// This controller as a member of a cluster on etcd. It holds one lease (<c>Cluster:LeaseTtl</c>), renewed
 /// every quarter of its TTL, and binds to it its member key (<c>{prefix}/members/{id}</c>) and every
-/// mastership it wins (<c>{prefix}/masters/switch/{dpid}</c>, created only if absent, in one transaction).
-/// The generation id of a switch's master is that key's create revision: etcd revisions only grow, so a
-/// master elected later always carries a higher one and OVS refuses the older one as stale. When a
-/// member dies its lease expires, its keys vanish, and the next poll of another member connected to the
-/// switch creates the key again. A member may write to a switch only while it holds the key and its own
-/// lease is provably alive: the last renewal's send time plus the TTL the server granted, on the monotonic
-/// clock, which keeps running while the process is stopped, so a master paused past its lease learns on
-/// waking, before anything else, that it may not write.
+/// ownership it wins (<see cref="LeasedOwnership{TKey}"/>): the mastership of a switch it is connected to
+/// (<c>{prefix}/masters/switch/{dpid}</c>) and the writership of a host whose OVSDB it is connected to
+/// (<c>{prefix}/masters/host/{system-id}</c>, <see cref="IHostWriterGate"/>). The generation id of a switch's
+/// master is that key's create revision: etcd revisions only grow, so a master elected later always carries
+/// a higher one and OVS refuses the older one as stale. When a member dies its lease expires, its keys
+/// vanish, and the next poll of another member connected to the switch creates the key again. A member may
+/// write to a switch or host only while it holds the key and its own lease is provably alive: the last
+/// renewal's send time plus the TTL the server granted, on the monotonic clock, which keeps running while
+/// the process is stopped, so a master paused past its lease learns on waking, before anything else, that
+/// it may not write.
 /// </summary>
 internal sealed partial class ClusterMembership : BackgroundService, IRoleArbiter
 {
@@ -35,13 +37,13 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     private readonly ILogger<ClusterMembership> _logger;
     private readonly string _prefix;
     private readonly EtcdClient _etcd;
-    private readonly ConcurrentDictionary<ulong, ulong> _held = new();
+    private readonly LeasedOwnership<ulong> _switches;
     private readonly ConcurrentDictionary<ulong, RoleAssignment> _applied = new();
     private readonly System.Diagnostics.Metrics.Counter<long> _suppressed;
     private readonly System.Diagnostics.Metrics.Counter<long> _refused;
     private readonly System.Diagnostics.Metrics.Counter<long> _takeovers;
-    private volatile IReadOnlyDictionary<ulong, Owner> _owners = new Dictionary<ulong, Owner>();
     private long _leaseId;
+    private long _clusterId;
     private long _validUntil;
     private long _lastKeepAlive;
     private long _suppressedTotal;
@@ -56,11 +58,17 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _prefix = _options.Etcd.Prefix.TrimEnd('/');
         _etcd = new EtcdClient(_options.Etcd.Endpoints);
+        _switches = new LeasedOwnership<ulong>(_prefix, "switch", Hex, TryParseHex);
         _suppressed = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_writes_suppressed_total", description: "State-changing OpenFlow messages not sent because this member was not (provably) the switch's master.");
         _refused = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_writes_refused_total", description: "Writes and role requests the switch refused (OFPBRC_IS_SLAVE, OFPRRFC_STALE).");
         _takeovers = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_masterships_won_total", description: "Switch masterships this member won.");
-        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_masterships", () => _held.Count, description: "Switches this member masters now.");
+        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_masterships", () => _switches.HeldCount, description: "Switches this member masters now.");
         metrics.Meter.CreateObservableGauge("ofcontroller_cluster_lease_valid", () => LeaseValid ? 1 : 0, description: "1 while this member's etcd lease is provably alive.");
+        _hosts = new LeasedOwnership<string>(_prefix, "host", id => id, TryHostKey);
+        _hostSuppressed = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_host_writes_suppressed_total", description: "OVSDB transactions not sent because this member was not (provably) the host's writer.");
+        _hostRefused = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_host_writes_refused_total", description: "OVSDB transactions the host's ovsdb-server refused at the writer fence (a newer writer holds the host).");
+        _hostTakeovers = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_host_writerships_won_total", description: "Host OVSDB writerships this member won.");
+        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_host_writerships", () => _hosts.HeldCount, description: "Hosts whose OVSDB this member writes now.");
     }
 
     public string MemberId => _options.MemberId;
@@ -77,15 +85,15 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
 
     public (ControllerRole Role, ulong GenerationId) RoleFor(DatapathId datapathId)
     {
-        if (LeaseValid && _held.TryGetValue(datapathId.Value, out var generation))
+        if (LeaseValid && _switches.TryHeld(datapathId.Value, out var generation))
         {
             return (ControllerRole.Master, generation);
         }
 
-        return _owners.TryGetValue(datapathId.Value, out var owner) ? (ControllerRole.Slave, owner.Generation) : (ControllerRole.NoChange, 0);
+        return _switches.Owners.TryGetValue(datapathId.Value, out var owner) ? (ControllerRole.Slave, owner.Generation) : (ControllerRole.NoChange, 0);
     }
 
-    public bool MayWrite(DatapathId datapathId) => LeaseValid && _held.ContainsKey(datapathId.Value);
+    public bool MayWrite(DatapathId datapathId) => LeaseValid && _switches.TryHeld(datapathId.Value, out _);
 
     public void WriteSuppressed(DatapathId datapathId, OfpType type)
     {
@@ -122,7 +130,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
 #pragma warning restore CA1031
             {
                 Log.StepFailed(_logger, e.GetType().Name, e.Message);
-                if (!LeaseValid && !_held.IsEmpty)
+                if (!LeaseValid && HoldsAnything)
                 {
                     LoseAll("lease not renewed in time");
                 }
@@ -174,7 +182,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
 
         if (!LeaseValid)
         {
-            if (!_held.IsEmpty)
+            if (HoldsAnything)
             {
                 LoseAll("lease expired");
             }
@@ -185,7 +193,10 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
 
         await RefreshMastershipAsync(ct).ConfigureAwait(false);
         ApplyRoles();
+        await RefreshHostWritersAsync(ct).ConfigureAwait(false);
     }
+
+    private bool HoldsAnything => !_switches.IsEmpty || !_hosts.IsEmpty;
 
     private async Task JoinAsync(CancellationToken ct)
     {
@@ -193,6 +204,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
         var grant = await _etcd.LeaseGrantAsync(new LeaseGrantRequest { TTL = TtlSeconds }, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
         var member = JsonSerializer.Serialize(new MemberRecord(_options.MemberId, _options.Advertise, DateTimeOffset.UtcNow));
         await _etcd.PutAsync(new PutRequest { Key = Key($"members/{_options.MemberId}"), Value = ByteString.CopyFromUtf8(member), Lease = grant.ID }, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+        Interlocked.Exchange(ref _clusterId, (long)grant.Header.ClusterId);
         Interlocked.Exchange(ref _validUntil, sent + (long)(grant.TTL * Stopwatch.Frequency));
         Interlocked.Exchange(ref _lastKeepAlive, sent);
         Interlocked.Exchange(ref _leaseId, grant.ID);
@@ -223,17 +235,6 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     /// <summary>Reads every switch mastership, claims the connected switches nobody masters, releases the ones no longer connected here.</summary>
     private async Task RefreshMastershipAsync(CancellationToken ct)
     {
-        var lease = Interlocked.Read(ref _leaseId);
-        var range = await _etcd.GetRangeAsync(PrefixOf("masters/switch/"), deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
-        var owners = new Dictionary<ulong, Owner>();
-        foreach (var kv in range.Kvs)
-        {
-            if (TryDatapathId(kv.Key.ToStringUtf8(), out var dpid))
-            {
-                owners[dpid] = new Owner(kv.Value.ToStringUtf8(), (ulong)kv.CreateRevision, kv.Lease);
-            }
-        }
-
         var connected = new HashSet<ulong>();
         foreach (var c in _registry.Connections)
         {
@@ -243,80 +244,24 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
             }
         }
 
-        foreach (var dpid in connected)
+        var changes = await _switches.RefreshAsync(_etcd, _options.MemberId, Interlocked.Read(ref _leaseId), connected, Deadline, ct).ConfigureAwait(false);
+        foreach (var change in changes)
         {
-            if (!owners.ContainsKey(dpid))
+            var dpid = Hex(change.Key);
+            switch (change.Event)
             {
-                var won = await TryClaimAsync(dpid, lease, ct).ConfigureAwait(false);
-                if (won is { } owner)
-                {
-                    owners[dpid] = owner;
-                }
-            }
-        }
-
-        foreach (var (dpid, owner) in owners)
-        {
-            var mine = owner.Member == _options.MemberId && owner.Lease == lease;
-            if (mine && !connected.Contains(dpid))
-            {
-                await ReleaseAsync(dpid, owner, ct).ConfigureAwait(false);
-                owners.Remove(dpid);
-                mine = false;
-            }
-
-            if (mine)
-            {
-                if (_held.TryAdd(dpid, owner.Generation))
-                {
+                case OwnershipEvent.Won:
                     _takeovers.Add(1);
-                    Log.Mastered(_logger, Hex(dpid), owner.Generation);
-                }
-            }
-            else if (_held.TryRemove(dpid, out _))
-            {
-                Log.Lost(_logger, Hex(dpid), owner.Member);
-            }
-        }
-
-        foreach (var dpid in _held.Keys)
-        {
-            if (!owners.ContainsKey(dpid) && _held.TryRemove(dpid, out _))
-            {
-                Log.Lost(_logger, Hex(dpid), "nobody");
+                    Log.Mastered(_logger, _switches.Kind, dpid, change.Generation);
+                    break;
+                case OwnershipEvent.Lost:
+                    Log.Lost(_logger, _switches.Kind, dpid, change.Member);
+                    break;
+                case OwnershipEvent.Released:
+                    Log.Released(_logger, _switches.Kind, dpid);
+                    break;
             }
         }
-
-        _owners = owners;
-    }
-
-    private async Task<Owner?> TryClaimAsync(ulong dpid, long lease, CancellationToken ct)
-    {
-        var key = Key($"masters/switch/{Hex(dpid)}");
-        var txn = new TxnRequest();
-        txn.Compare.Add(new Compare { Key = key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
-        txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = key, Value = ByteString.CopyFromUtf8(_options.MemberId), Lease = lease } });
-        txn.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = key } });
-        var response = await _etcd.TransactionAsync(txn, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
-        if (response.Succeeded)
-        {
-            // The key was created in this transaction: its create revision is the transaction's revision.
-            return new Owner(_options.MemberId, (ulong)response.Header.Revision, lease);
-        }
-
-        var kvs = response.Responses[0].ResponseRange.Kvs;
-        return kvs.Count == 0 ? null : new Owner(kvs[0].Value.ToStringUtf8(), (ulong)kvs[0].CreateRevision, kvs[0].Lease);
-    }
-
-    private async Task ReleaseAsync(ulong dpid, Owner owner, CancellationToken ct)
-    {
-        var key = Key($"masters/switch/{Hex(dpid)}");
-        var txn = new TxnRequest();
-        txn.Compare.Add(new Compare { Key = key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = (long)owner.Generation });
-        txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } });
-        await _etcd.TransactionAsync(txn, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
-        _held.TryRemove(dpid, out _);
-        Log.Released(_logger, Hex(dpid));
     }
 
     /// <summary>Sends each connected switch the role this member should have, once per change (one request in flight per switch).</summary>
@@ -372,9 +317,9 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
 
     private void LoseAll(string reason)
     {
-        var lost = _held.Keys.ToList();
-        _held.Clear();
-        Log.LostAll(_logger, lost.Count, reason);
+        var lost = _switches.Clear().Count + _hosts.Clear().Count;
+        Log.LostAll(_logger, lost, reason);
+        HostWritersChanged();
     }
 
     // ----- REST ----------------------------------------------------------------------------------
@@ -394,22 +339,25 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
                 members.Add(new ClusterMemberView(record?.Id ?? kv.Key.ToStringUtf8(), record?.Advertise, kv.Lease.ToString("x", CultureInfo.InvariantCulture), ttl.TTL, kv.Lease == lease));
             }
 
-            var switches = await MastershipsAsync("masters/switch/", ct).ConfigureAwait(false);
-            var hosts = await MastershipsAsync("masters/host/", ct).ConfigureAwait(false);
-            return new ClusterView(true, _options.MemberId, lease == 0 ? null : lease.ToString("x", CultureInfo.InvariantCulture), LeaseValid, members, switches, hosts, WritesSuppressed, WritesRefused);
+            var switches = await MastershipsAsync(_switches.KeyPrefix, ct).ConfigureAwait(false);
+            var hosts = await MastershipsAsync(_hosts.KeyPrefix, ct).ConfigureAwait(false);
+            return new ClusterView(true, _options.MemberId, lease == 0 ? null : lease.ToString("x", CultureInfo.InvariantCulture), LeaseValid, members, switches, hosts, WritesSuppressed, WritesRefused, HostWritesSuppressed, HostWritesRefused);
         }
         catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            var known = _owners.Select(o => new MastershipView(Hex(o.Key), o.Value.Member, o.Value.Generation, o.Value.Lease.ToString("x", CultureInfo.InvariantCulture))).ToList();
-            return new ClusterView(true, _options.MemberId, null, LeaseValid, [], known, [], WritesSuppressed, WritesRefused, $"etcd unreachable, last known masterships shown: {e.Message}");
+            return new ClusterView(true, _options.MemberId, null, LeaseValid, [], Known(_switches), Known(_hosts), WritesSuppressed, WritesRefused, HostWritesSuppressed, HostWritesRefused, $"etcd unreachable, last known masterships shown: {e.Message}");
         }
     }
 
-    private async Task<List<MastershipView>> MastershipsAsync(string prefix, CancellationToken ct)
+    private static List<MastershipView> Known<TKey>(LeasedOwnership<TKey> table)
+        where TKey : notnull =>
+        [.. table.Owners.Select(o => new MastershipView(table.Format(o.Key), o.Value.Member, o.Value.Generation, o.Value.Lease.ToString("x", CultureInfo.InvariantCulture)))];
+
+    private async Task<List<MastershipView>> MastershipsAsync(string keyPrefix, CancellationToken ct)
     {
-        var range = await _etcd.GetRangeAsync(PrefixOf(prefix), deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+        var range = await _etcd.GetRangeAsync(keyPrefix, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
         return [.. range.Kvs.Select(kv => new MastershipView(
-            kv.Key.ToStringUtf8()[(_prefix.Length + 1 + prefix.Length)..],
+            kv.Key.ToStringUtf8()[keyPrefix.Length..],
             kv.Value.ToStringUtf8(),
             (ulong)kv.CreateRevision,
             kv.Lease.ToString("x", CultureInfo.InvariantCulture)))];
@@ -419,18 +367,12 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
 
     private string PrefixOf(string suffix) => $"{_prefix}/{suffix}";
 
-    private bool TryDatapathId(string key, out ulong dpid)
-    {
-        var start = _prefix.Length + 1 + "masters/switch/".Length;
-        dpid = 0;
-        return key.Length > start && ulong.TryParse(key.AsSpan(start), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out dpid);
-    }
+    private static bool TryParseHex(string text, out ulong dpid) =>
+        ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out dpid);
 
     private static DateTime Deadline() => DateTime.UtcNow + CallTimeout;
 
     private static string Hex(ulong dpid) => dpid.ToString("x16", CultureInfo.InvariantCulture);
-
-    private sealed record Owner(string Member, ulong Generation, long Lease);
 
     private sealed record RoleAssignment(SwitchSession Session, ControllerRole Role, ulong Generation);
 

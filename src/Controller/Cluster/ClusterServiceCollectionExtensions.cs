@@ -1,3 +1,4 @@
+using Controller.Hosts;
 using Controller.Switches;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,7 +8,8 @@ public static class ClusterServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Cluster</c> and, when <c>Cluster:Enabled</c> is true, registers the etcd membership as a
-    /// hosted service and as the OpenFlow sessions' <see cref="IRoleArbiter"/>. Off, nothing else changes.
+    /// hosted service, as the OpenFlow sessions' <see cref="IRoleArbiter"/> and as the OVSDB sessions'
+    /// <see cref="IHostWriterGate"/>. Off, nothing else changes.
     /// </summary>
     public static IServiceCollection AddControllerCluster(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +25,7 @@ public static class ClusterServiceCollectionExtensions
         {
             services.TryAddSingleton<ClusterMembership>();
             services.TryAddSingleton<IRoleArbiter>(sp => sp.GetRequiredService<ClusterMembership>());
+            services.TryAddSingleton<IHostWriterGate>(sp => sp.GetRequiredService<ClusterMembership>());
             services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
         }
 

@@ -31,4 +31,10 @@ public sealed record HostOvsdbStatus
     public long Transactions { get; init; }
 
     public long TransactionFailures { get; init; }
+
+    /// <summary>The cluster member that writes this host's OVSDB (null without a cluster, or while nobody does).</summary>
+    public string? Writer { get; init; }
+
+    /// <summary>True when this controller is the host's writer (always, without a cluster).</summary>
+    public bool WriterIsSelf { get; init; }
 }

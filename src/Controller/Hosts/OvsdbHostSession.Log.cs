@@ -34,4 +34,10 @@ internal sealed partial class OvsdbHostSession
 
     [LoggerMessage(EventId = 7120, Level = LogLevel.Information, Message = "OVSDB {Remote} (host {HostId}) ended: {Reason}")]
     private static partial void LogSessionEnded(ILogger logger, string remote, string hostId, string reason);
+
+    [LoggerMessage(EventId = 7121, Level = LogLevel.Warning, Message = "Host {SystemId}: not writing its OVSDB: {Reason}")]
+    private static partial void LogWriteSuppressed(ILogger logger, string systemId, string reason);
+
+    [LoggerMessage(EventId = 7122, Level = LogLevel.Warning, Message = "Host {SystemId}: the ovsdb-server refused our transaction at the writer fence (a newer writer took over): {Reason}")]
+    private static partial void LogWriteRefused(ILogger logger, string systemId, string reason);
 }

@@ -36,6 +36,7 @@ internal sealed partial class OvsdbHostSession
     private readonly OvsdbMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IHostWriterGate _gate;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly string _remote;
     private OvsdbReplica? _replica;
@@ -44,8 +45,9 @@ internal sealed partial class OvsdbHostSession
     private HostPlan? _lastPlan;
     private DesiredHost _lastDesired = DesiredHost.Nothing;
 
-    public OvsdbHostSession(OvsdbConnection connection, OvsdbManager manager, IHostInventory inventory, IDesiredHostSource source, OvsdbOptions options, OvsdbMetrics metrics, ILogger logger, TimeProvider time)
+    public OvsdbHostSession(OvsdbConnection connection, OvsdbManager manager, IHostInventory inventory, IDesiredHostSource source, OvsdbOptions options, OvsdbMetrics metrics, ILogger logger, TimeProvider time, IHostWriterGate? gate = null)
     {
+        _gate = gate ?? SoleHostWriter.Instance;
         _connection = connection;
         _manager = manager;
         _inventory = inventory;
@@ -83,7 +85,9 @@ internal sealed partial class OvsdbHostSession
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         void OnStoreChanged(NetworkSnapshot _) => _wake.Writer.TryWrite(true);
+        void OnWriterChanged() => _wake.Writer.TryWrite(true);
         _inventory.Changed += OnStoreChanged;
+        _gate.Changed += OnWriterChanged;
         try
         {
             if (!await HandshakeAsync(cancellationToken).ConfigureAwait(false))
@@ -108,6 +112,8 @@ internal sealed partial class OvsdbHostSession
         finally
         {
             _inventory.Changed -= OnStoreChanged;
+            _gate.Changed -= OnWriterChanged;
+            Withdraw();
             Publish(s => s with { Connected = false });
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
@@ -256,7 +262,8 @@ internal sealed partial class OvsdbHostSession
         var snapshot = _replica!.Snapshot;
         var observed = HostObservation.From(snapshot);
         var state = _inventory.Current;
-        var (host, conflict) = Identify(observed, state);
+        var writer = WriterFor(observed.SystemId);
+        var (host, conflict) = Identify(observed, state, writer.Mine);
         if (conflict)
         {
             return Outcome.Conflict;
@@ -267,7 +274,11 @@ internal sealed partial class OvsdbHostSession
             return Outcome.Idle;
         }
 
-        LearnDatapathId(host, observed);
+        if (writer.Mine)
+        {
+            LearnDatapathId(host, observed);
+        }
+
         var target = ControllerTarget();
         string? datapathType = observed.DatapathTypes.Values.FirstOrDefault(t => t.Length > 0);
         DesiredHost desired;
@@ -285,21 +296,33 @@ internal sealed partial class OvsdbHostSession
         var plan = HostPlanner.Compute(desired, snapshot, _schema!, $"ofcontroller: plumbing of host {host.Id}");
         Volatile.Write(ref _lastPlan, plan);
         string? problem = plan.Problems.IsEmpty ? null : string.Join("; ", plan.Problems);
-        if (plan.InSync)
+        var send = writer.Mine ? Fence(plan, snapshot, observed.SystemId!, writer) : new Fenced([], -1);
+        Publish(s => s with { InSync = plan.InSync, Problem = problem });
+        if (send is null)
         {
-            Publish(s => s with { InSync = true, Problem = problem });
+            return Outcome.Retry;
+        }
+
+        if (send.Operations.IsEmpty)
+        {
             return Outcome.Idle;
         }
 
-        Publish(s => s with { InSync = false, Problem = problem });
         _metrics.Transaction();
         _manager.CountTransaction();
         var at = _time.GetUtcNow();
         try
         {
-            await _connection.TransactAsync(Database, plan.Operations, ct).ConfigureAwait(false);
-            LogTransacted(_logger, host.Id, _remote, plan.Operations.Length, string.Join("; ", plan.Changes));
+            await _connection.TransactAsync(Database, send.Operations, ct).ConfigureAwait(false);
+            LogTransacted(_logger, host.Id, _remote, send.Operations.Length, plan.InSync ? "writer token set" : string.Join("; ", plan.Changes));
             Publish(s => s with { LastTransactionAt = at, LastTransactionResult = "ok", Transactions = s.Transactions + 1 });
+            return Outcome.Sent;
+        }
+        catch (OvsdbTransactionException ex) when (RefusedByFence(ex, send, observed.SystemId!))
+        {
+            // A newer writer took the host over while we were not looking; its token arrives with the update.
+            _metrics.Failure("fence");
+            Publish(s => s with { LastTransactionAt = at, LastTransactionResult = ex.Message, Transactions = s.Transactions + 1, TransactionFailures = s.TransactionFailures + 1 });
             return Outcome.Sent;
         }
         catch (OvsdbTransactionException ex) when (ex.IsWaitFailure)
@@ -319,7 +342,7 @@ internal sealed partial class OvsdbHostSession
         }
     }
 
-    private (HostInfo? Host, bool Conflict) Identify(HostObservation observed, NetworkSnapshot state)
+    private (HostInfo? Host, bool Conflict) Identify(HostObservation observed, NetworkSnapshot state, bool writer)
     {
         if (observed.SystemId is not { Length: > 0 } systemId)
         {
@@ -335,6 +358,12 @@ internal sealed partial class OvsdbHostSession
             // session's replica would resurrect it under a new id at once; only a new connection may.
             _manager.Release(this, deleted);
             Unidentified(systemId, $"host {deleted} (system-id {systemId}) was deleted; this connection will not re-register it (reconnect to register again)");
+            return (null, false);
+        }
+
+        if (host is null && !writer)
+        {
+            Unidentified(systemId, $"unknown host {systemId}: its writer registers it, this member only watches");
             return (null, false);
         }
 
@@ -370,7 +399,7 @@ internal sealed partial class OvsdbHostSession
             return (null, Conflict(systemId, $"system-id {systemId} (host {host.Id}) is already connected from {other}"));
         }
 
-        if (observed.EncapIp is { } ip && !ip.Equals(host.TunnelIp))
+        if (writer && observed.EncapIp is { } ip && !ip.Equals(host.TunnelIp))
         {
             if (_manager.ConnectedHostWithTunnelIp(ip, state, this) is { } holder)
             {

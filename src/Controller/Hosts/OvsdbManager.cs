@@ -234,7 +234,7 @@ internal sealed partial class OvsdbManager : BackgroundService
 
     private Task Run(OvsdbConnection connection, CancellationToken ct)
     {
-        var session = new OvsdbHostSession(connection, this, _inventory, _source, _options, _metrics, _loggers.CreateLogger<OvsdbHostSession>(), _time);
+        var session = new OvsdbHostSession(connection, this, _inventory, _source, _options, _metrics, _loggers.CreateLogger<OvsdbHostSession>(), _time, _services.GetService<IHostWriterGate>());
         _metrics.Connected();
         LogConnected(_logger, session.Remote);
         var task = Task.Run(async () =>

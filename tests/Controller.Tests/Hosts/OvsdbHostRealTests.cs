@@ -50,6 +50,11 @@ public sealed class OvsdbHostRealTests
         Assert.That(await ovs.VsctlAsync("get-controller", brTun), Does.StartWith("tcp:127.0.0.1:"));
         string dpid = (await ovs.VsctlAsync("get", "Bridge", brTun, "datapath_id")).Trim('"');
         Assert.That(host!.DatapathId, Is.EqualTo(dpid));
+        Assert.That(host.Ovsdb!.WriterIsSelf, Is.True, "without a cluster the controller writes every host it is connected to");
+        var cluster = await ctl.Client.GetFromJsonAsync<JsonElement>("/api/v1/cluster", Json);
+        var written = cluster.GetProperty("hosts").EnumerateArray().Single();
+        Assert.That((written.GetProperty("id").GetString(), written.GetProperty("hostId").GetString()), Is.EqualTo(("sys-" + tag, host.Id)), "GET /cluster names the host it writes");
+        Assert.That(await ovs.VsctlAsync("--if-exists", "get", "Open_vSwitch", ".", "external_ids:ofc-writer"), Is.Empty, "and sets no writer token: nothing to fence");
         await PollAsync(async () => (await ovs.OfctlAsync("dump-flows", brTun)).Split('\n').Count(l => l.Contains("table=", StringComparison.Ordinal)) > 3 ? "ok" : null, "br-tun flows");
 
         // A network and a second host declared over REST: a tunnel port appears.

@@ -6,9 +6,9 @@ using Integration.Tests.Harness;
 namespace Integration.Tests.Cluster;
 
 /// <summary>
-/// Three controllers on a 3-member etcd, two OVS hosts with every controller configured on br-tun
-/// (<see cref="ClusterBed"/>): the master of a switch is SIGKILLed during a continuous ping, or SIGSTOPped
-/// past its lease and continued.
+/// Three controllers on a 3-member etcd (leases and shared store), two zero-touch OVS hosts managed by all three
+/// (<see cref="ClusterBed"/>): the master of a switch is SIGKILLed during a continuous ping, or SIGSTOPped past its
+/// lease and continued.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -22,30 +22,21 @@ internal sealed class ClusterFailoverTests
     {
         await using var bed = await ClusterBed.CreateAsync();
         await bed.WaitConvergedAsync(bed.Controllers, TimeSpan.FromSeconds(60));
-        var host = bed.Topology.Hosts[0];
+        var host = bed.Hosts[0];
         var dpid = bed.DatapathIds[host];
         var (master, generation) = await ClusterBed.MasterOfAsync(bed.Controllers[1], dpid);
         var victim = bed.ByMember(master!);
         var survivors = bed.Controllers.Where(c => c != victim).ToList();
         Assert.That(await bed.Vms[0].PingAsync(bed.Vms[1].Ip, 3), Is.EqualTo(3), "the overlay works before");
 
-        var monitors = await Task.WhenAll(bed.Topology.Hosts.Select(h => h.StartFlowMonitorAsync()));
+        var monitors = await Task.WhenAll(bed.Hosts.Select(h => h.StartFlowMonitorAsync()));
         try
         {
             var ping = bed.Vms[0].PingAsync(bed.Vms[1].Ip, count: 50); // 10 s at 0.2 s
             await Task.Delay(TimeSpan.FromSeconds(2));
             var killed = Stopwatch.StartNew();
             await victim.KillAsync();
-            string? next = null;
-            ulong nextGeneration = 0;
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    (next, nextGeneration) = await ClusterBed.MasterOfAsync(survivors[0], dpid);
-                    return next is not null && next != master && await ClusterBed.RoleAtAsync(bed.ByMember(next), dpid) == "master";
-                },
-                TimeSpan.FromSeconds(10),
-                "another member to master the switch");
+            var (next, nextGeneration) = await ClusterBed.TakeoverAsync(master!, () => ClusterBed.MasterOfAsync(survivors[0], dpid), bed.SessionIsMaster(dpid), TimeSpan.FromSeconds(10), "another member to master the switch");
             var takeover = killed.Elapsed;
             await TestContext.Out.WriteLineAsync($"takeover after SIGKILL of {master}: {takeover.TotalMilliseconds:F0} ms, {next} with generation id {nextGeneration} (was {generation})");
 
@@ -74,44 +65,32 @@ internal sealed class ClusterFailoverTests
     {
         await using var bed = await ClusterBed.CreateAsync();
         await bed.WaitConvergedAsync(bed.Controllers, TimeSpan.FromSeconds(60));
-        var host = bed.Topology.Hosts[0];
+        var host = bed.Hosts[0];
         var dpid = bed.DatapathIds[host];
         var (master, generation) = await ClusterBed.MasterOfAsync(bed.Controllers[1], dpid);
         var paused = bed.ByMember(master!);
         var others = bed.Controllers.Where(c => c != paused).ToList();
         var suppressedBefore = await paused.Rest.MetricAsync("ofcontroller_cluster_writes_suppressed_total");
-
-        // Ids are the paused member's own (each member has its own store until the etcd store lands).
-        var hosts = await paused.Rest.GetAsync("hosts");
-        var hostId = hosts.AsArray().First(h => h!["name"]!.GetValue<string>() == $"hv{host.Index}")!["id"]!.GetValue<string>();
-        var networks = await paused.Rest.GetAsync("networks");
-        var networkId = networks.AsArray()[0]!["id"]!.GetValue<string>();
-        await paused.PauseAsync();
-        Task<System.Text.Json.Nodes.JsonNode>? queued = null;
-        try
+        await ClusterBed.WhilePausedAsync(paused, async () =>
         {
-            // Only the paused member's store learns of a new port: when it wakes it wants new flows on the switch
-            // (its REST request waits in the socket until SIGCONT). The live members want nothing new.
-            queued = paused.Rest.PostAsync("ports", new { networkId, hostId, mac = "02:c1:00:00:01:99", ip = "10.0.0.99", name = "late" });
-
             await Poll.UntilAsync(
                 async () => (await ClusterBed.MasterOfAsync(others[0], dpid)).Master is { } m && m != master,
                 TimeSpan.FromSeconds(15),
                 "another member to take the paused master's switch");
+
+            // While it sleeps the others change the shared store: a new port means new flows, which the new masters
+            // install. The paused member wakes with a store that has not seen that port yet: if it wrote, it would
+            // take them out again.
+            var late = await others[1].Rest.PostAsync("ports", new { networkId = bed.NetworkId, hostId = bed.HostIds[host], mac = "02:c1:00:00:01:99", ip = "10.0.0.99", name = "late" });
+            await bed.WaitEverywhereAsync($"ports/{late["id"]!.GetValue<string>()}", others);
             await bed.WaitConvergedAsync(others, TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(3)); // well past the 2 s lease
-        }
-        catch
-        {
-            await paused.ResumeAsync();
-            throw;
-        }
+        });
 
-        var monitors = await Task.WhenAll(bed.Topology.Hosts.Select(h => h.StartFlowMonitorAsync()));
+        var monitors = await Task.WhenAll(bed.Hosts.Select(h => h.StartFlowMonitorAsync()));
         try
         {
             await paused.ResumeAsync();
-            await queued!;
             await bed.WaitConvergedAsync(bed.Controllers, TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(2)); // time for any late write to show
             var (newMaster, newGeneration) = await ClusterBed.MasterOfAsync(paused, dpid);

@@ -315,28 +315,7 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     /// local daemons and ovs-vsctl use the unix socket) since it was first started, from its debug log. The
     /// independent count for "in sync means zero transactions".
     /// </summary>
-    public int RemoteTransactionCount()
-    {
-        var log = Path.Combine(Directory, "ovsdb-server.log");
-        if (!File.Exists(log))
-        {
-            return 0;
-        }
-
-        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        var count = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Contains("|jsonrpc|DBG|tcp:", StringComparison.Ordinal)
-                && line.Contains("received request, method=\"transact\"", StringComparison.Ordinal))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+    public int RemoteTransactionCount() => ManagerTransactions().Count;
 
     /// <summary>ovs-vsctl show, br-tun flows and the tail of ovs-vswitchd.log, for failure messages.</summary>
     public async Task<string> DiagnosticsAsync()

@@ -88,6 +88,25 @@ internal sealed class RestClient : IDisposable
             : throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {text}");
     }
 
+    /// <summary>Any request, whatever it answers: status, body (null when empty or not JSON) and whether it says <c>X-Store-Stale: true</c>.</summary>
+    public async Task<RestAnswer> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await _http.SendAsync(request).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        JsonNode? json = null;
+        try
+        {
+            json = text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        var stale = response.Headers.TryGetValues("X-Store-Stale", out var values) && values.Contains("true", StringComparer.Ordinal);
+        return new RestAnswer(response.StatusCode, json, stale, text);
+    }
+
     public async Task DeleteAsync(string path)
     {
         using var response = await _http.DeleteAsync(new Uri(path, UriKind.Relative)).ConfigureAwait(false);
