@@ -12,6 +12,7 @@ using Controller.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using Controller.Plumbing;
 using Serilog;
 
@@ -73,7 +74,7 @@ public static class ControllerHost
         builder.Services.AddSingleton(sp => TenantStore.Open(
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             sp.GetRequiredService<ILogger<TenantStore>>()));
-        builder.Services.AddSingleton<ControllerMetrics>();
+        builder.Services.AddControllerMetrics(config);
 
         // OpenFlow server registration goes here
         // (it registers the real ISwitchDirectory; the placeholder below only fills in when nothing else did).
@@ -95,6 +96,9 @@ public static class ControllerHost
         var store = app.Services.GetRequiredService<TenantStore>();
         var metrics = app.Services.GetRequiredService<ControllerMetrics>();
         metrics.Track(store);
+
+        // The cluster's series exist on a single controller too (all 0), so dashboards find every panel's metric.
+        _ = app.Services.GetRequiredService<ClusterMetrics>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControllerHost));
         var snapshot = store.Current;
         ControllerLog.StoreOpened(
@@ -118,7 +122,7 @@ public static class ControllerHost
 
         app.MapGet("/healthz", (TenantStore s) => TypedResults.Ok(new HealthResponse("ok", s.Current.Version)))
             .WithName("Health");
-        app.MapGet("/metrics", (ControllerMetrics m) => Results.Text(m.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapMetrics("/metrics", metrics.Registry)
             .WithName("Metrics")
             .ExcludeFromDescription();
         app.MapOpenApi();

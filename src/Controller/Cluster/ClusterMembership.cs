@@ -37,9 +37,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     private readonly EtcdClient _etcd;
     private readonly ConcurrentDictionary<ulong, ulong> _held = new();
     private readonly ConcurrentDictionary<ulong, RoleAssignment> _applied = new();
-    private readonly System.Diagnostics.Metrics.Counter<long> _suppressed;
-    private readonly System.Diagnostics.Metrics.Counter<long> _refused;
-    private readonly System.Diagnostics.Metrics.Counter<long> _takeovers;
+    private readonly ClusterMetrics _metrics;
     private volatile IReadOnlyDictionary<ulong, Owner> _owners = new Dictionary<ulong, Owner>();
     private long _leaseId;
     private long _validUntil;
@@ -47,7 +45,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     private long _suppressedTotal;
     private long _refusedTotal;
 
-    public ClusterMembership(IOptions<ClusterOptions> options, SwitchRegistry registry, ControllerMetrics metrics, ILogger<ClusterMembership> logger)
+    public ClusterMembership(IOptions<ClusterOptions> options, SwitchRegistry registry, ClusterMetrics metrics, ILogger<ClusterMembership> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -56,11 +54,8 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _prefix = _options.Etcd.Prefix.TrimEnd('/');
         _etcd = new EtcdClient(_options.Etcd.Endpoints);
-        _suppressed = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_writes_suppressed_total", description: "State-changing OpenFlow messages not sent because this member was not (provably) the switch's master.");
-        _refused = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_writes_refused_total", description: "Writes and role requests the switch refused (OFPBRC_IS_SLAVE, OFPRRFC_STALE).");
-        _takeovers = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_masterships_won_total", description: "Switch masterships this member won.");
-        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_masterships", () => _held.Count, description: "Switches this member masters now.");
-        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_lease_valid", () => LeaseValid ? 1 : 0, description: "1 while this member's etcd lease is provably alive.");
+        _metrics = metrics;
+        _metrics.Track(() => _held.Count, () => LeaseValid);
     }
 
     public string MemberId => _options.MemberId;
@@ -90,7 +85,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     public void WriteSuppressed(DatapathId datapathId, OfpType type)
     {
         Interlocked.Increment(ref _suppressedTotal);
-        _suppressed.Add(1, new KeyValuePair<string, object?>("type", type.ToString()));
+        _metrics.Suppressed(type);
         Log.WriteSuppressed(_logger, Hex(datapathId.Value), type.ToString());
     }
 
@@ -98,7 +93,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     {
         ArgumentNullException.ThrowIfNull(error);
         Interlocked.Increment(ref _refusedTotal);
-        _refused.Add(1);
+        _metrics.Refused();
         Log.WriteRefused(_logger, Hex(datapathId.Value), error.Describe());
     }
 
@@ -269,7 +264,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
             {
                 if (_held.TryAdd(dpid, owner.Generation))
                 {
-                    _takeovers.Add(1);
+                    _metrics.Won();
                     Log.Mastered(_logger, Hex(dpid), owner.Generation);
                 }
             }

@@ -297,7 +297,7 @@ internal sealed partial class OvsdbHostSession
         var at = _time.GetUtcNow();
         try
         {
-            await _connection.TransactAsync(Database, plan.Operations, ct).ConfigureAwait(false);
+            await _metrics.TimedAsync(() => _connection.TransactAsync(Database, plan.Operations, ct), _time).ConfigureAwait(false);
             LogTransacted(_logger, host.Id, _remote, plan.Operations.Length, string.Join("; ", plan.Changes));
             Publish(s => s with { LastTransactionAt = at, LastTransactionResult = "ok", Transactions = s.Transactions + 1 });
             return Outcome.Sent;

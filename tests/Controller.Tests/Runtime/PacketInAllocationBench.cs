@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Controller.Metrics;
 using Controller.Reconcile;
 using Controller.Runtime;
 using Controller.Store;
 using Controller.Tests.Switches;
 using DotNetty.Buffers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenFlow;
@@ -35,13 +33,12 @@ public sealed class PacketInAllocationBench
     [Test]
     public async Task Steady_state_PACKET_IN_allocates_nothing_per_packet()
     {
-        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var store = TenantStore.Open(new MemoryStream());
         var registry = FakeSwitch.NewRegistry();
         var runtime = new FlowRuntime(
             registry,
             store,
-            new ControllerMetrics(services.GetRequiredService<IMeterFactory>()),
+            new ControllerMetrics(),
             Options.Create(new RuntimeOptions { Debounce = TimeSpan.FromMilliseconds(1), AuditInterval = null }),
             NullLogger<FlowRuntime>.Instance,
             NullLogger<SwitchReconciler>.Instance);
