@@ -36,9 +36,11 @@ internal sealed class ZeroTouchBed : IAsyncDisposable
         ["Serilog:MinimumLevel:Default"] = "Information",
     };
 
-    public static async Task<ZeroTouchBed> CreateAsync(int hostCount)
+    /// <param name="settings">Controller settings on top of <see cref="Settings"/>.</param>
+    public static async Task<ZeroTouchBed> CreateAsync(int hostCount, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var topology = await OvsdbTopology.CreateAsync(hostCount, Settings).ConfigureAwait(false);
+        var merged = settings is null ? Settings : Settings.Concat(settings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var topology = await OvsdbTopology.CreateAsync(hostCount, merged).ConfigureAwait(false);
         var bed = new ZeroTouchBed(topology);
         try
         {
