@@ -62,6 +62,8 @@ public sealed partial class DashboardMetricsTests
                 && Port(t, "rx_packets", brTun, tunnel) >= Port(before, "rx_packets", brTun, tunnel) + Pings,
             $"the port counters to rise by the {Pings} pings");
 
+        await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{dashboard.Metrics.Count} metrics in {dashboard.Queries.Count} dashboard queries; {a1.Vm.HostPort} on br-int rx {Port(before, "rx_packets", brInt, a1.Vm.HostPort)} -> {Port(after, "rx_packets", brInt, a1.Vm.HostPort)}, {tunnel} on br-tun tx {Port(before, "tx_packets", brTun, tunnel)} -> {Port(after, "tx_packets", brTun, tunnel)}"));
         var text = await bed.Rest.MetricsTextAsync();
         var exposition = PrometheusText.Parse(text);
         var dpids = new List<string>();
