@@ -12,7 +12,8 @@ namespace Controller.Metrics;
 /// every <see cref="MetricsOptions.PortStatsInterval"/>. The poll is bounded: at most one request per switch is
 /// outstanding (a switch still owing its last answer is skipped, and the skip counted), at most
 /// <see cref="MetricsOptions.PortStatsConcurrency"/> are in flight over all switches, each ends at the session's
-/// request timeout, and only ports the switch declared (PORT_DESC/PORT_STATUS) are exported, at most
+/// request timeout (a switch that answers the request with OFPT_ERROR is not asked again on that connection), and
+/// only ports the switch declared (PORT_DESC/PORT_STATUS) are exported, at most
 /// <see cref="MetricsOptions.MaxPortsPerSwitch"/> of them. The series of a switch that disconnected are removed
 /// at the next scrape, those of a port it no longer reports at the next poll; a new connection of the same switch
 /// starts its series afresh (a counter reset, as after a restart).
@@ -28,8 +29,10 @@ internal sealed partial class SwitchMetrics : BackgroundService
     private readonly Counter.Child _polled;
     private readonly Counter.Child _skipped;
     private readonly Counter.Child _failed;
+    private readonly Counter.Child _unsupported;
     private readonly SemaphoreSlim _inFlight;
     private readonly Dictionary<ISwitchConnection, Task> _polls = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<ISwitchConnection> _refused = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _gate = new();
 
     public SwitchMetrics(ControllerMetrics metrics, SwitchRegistry registry, IOptions<MetricsOptions> options, ILogger<SwitchMetrics> logger, TimeProvider? time = null)
@@ -54,10 +57,11 @@ internal sealed partial class SwitchMetrics : BackgroundService
             Port(f, "rx_errors", "Receive errors", s => s.RxErrors),
             Port(f, "tx_errors", "Send errors", s => s.TxErrors),
         ];
-        var polls = f.CreateCounter("ofcontroller_port_stats_polls_total", "Port-statistics polls of a switch, by outcome (ok; skipped: the previous one was still unanswered; failed: error, timeout or disconnect).", "outcome");
+        var polls = f.CreateCounter("ofcontroller_port_stats_polls_total", "Port-statistics polls of a switch, by outcome (ok; skipped: the previous one was still unanswered; failed: timeout or disconnect; unsupported: the switch answered OFPT_ERROR and is not asked again on this connection).", "outcome");
         _polled = polls.WithLabels("ok");
         _skipped = polls.WithLabels("skipped");
         _failed = polls.WithLabels("failed");
+        _unsupported = polls.WithLabels("unsupported");
         metrics.OnCollect(Observe);
     }
 
@@ -83,10 +87,16 @@ internal sealed partial class SwitchMetrics : BackgroundService
             foreach (var gone in _polls.Where(p => p.Value.IsCompleted && !live.Contains(p.Key)).Select(p => p.Key).ToList())
             {
                 _polls.Remove(gone);
+                _refused.Remove(gone);
             }
 
             foreach (var connection in live)
             {
+                if (_refused.Contains(connection))
+                {
+                    continue;
+                }
+
                 if (_polls.TryGetValue(connection, out var running) && !running.IsCompleted)
                 {
                     _skipped.Inc();
@@ -174,6 +184,17 @@ internal sealed partial class SwitchMetrics : BackgroundService
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down.
+        }
+        catch (OpenFlowErrorException ex)
+        {
+            // The switch does not do port statistics (an emulator, a minimal switch): stop asking it.
+            lock (_gate)
+            {
+                _refused.Add(connection);
+            }
+
+            _unsupported.Inc();
+            Log.PollFailed(_logger, LabelValues.Dpid(connection.DatapathId.Value), ex.Message);
         }
 #pragma warning disable CA1031 // A switch that cannot answer (or answers nonsense) is counted and polled again next round.
         catch (Exception ex)

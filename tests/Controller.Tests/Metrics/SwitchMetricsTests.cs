@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenFlow.Messages;
 using OpenFlow.Protocol;
+using OpenFlow.Wire;
 using Tests.Shared;
 
 namespace Controller.Tests.Metrics;
@@ -117,6 +118,28 @@ public sealed class SwitchMetricsTests
             Assert.That(text.Value("ofcontroller_port_stats_polls_total", ("outcome", "failed")), Is.EqualTo(1), "the poll of the closed connection");
             Assert.That(text.Value("ofcontroller_port_rx_packets_total", ("dpid", DpidLabel), ("port", "p1")), Is.EqualTo(3), "not stuck at the old connection's 100");
             Assert.That(text.Value("ofcontroller_switch_packet_ins_total", ("dpid", DpidLabel)), Is.Zero, "the new session has sent none");
+        }
+    }
+
+    [Test]
+    public async Task A_switch_that_refuses_port_stats_is_not_asked_again_on_that_connection()
+    {
+        var (metrics, registry, poller) = NewPoller();
+        using var sw = new FakeSwitch(registry);
+        sw.Handshake(Dpid, FakeSwitch.MakePort(1, "p1"));
+        var poll = poller.PollOnceAsync(CancellationToken.None);
+        var request = await ReceiveAsync<MultipartRequest>(sw);
+        sw.Send(ErrorMessage.For(ErrorType.BadRequest, (ushort)BadRequestCode.BadMultipart, request.Xid, MessageCodec.Encode(request)));
+        await poll.WaitAsync(Deadline);
+        await poller.PollOnceAsync(CancellationToken.None);
+        await Task.Delay(50);
+        var text = PrometheusText.Parse(await metrics.RenderAsync());
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sw.Receive(), Is.Null, "no second request");
+            Assert.That(text.Value("ofcontroller_port_stats_polls_total", ("outcome", "unsupported")), Is.EqualTo(1));
+            Assert.That(text.Value("ofcontroller_port_stats_polls_total", ("outcome", "skipped")), Is.Zero);
+            Assert.That(poller.PortSeries, Is.Zero);
         }
     }
 
