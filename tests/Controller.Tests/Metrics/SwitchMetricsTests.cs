@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Controller.Metrics;
 using Controller.Tests.Switches;
 using Microsoft.Extensions.Configuration;
@@ -182,26 +181,18 @@ public sealed class SwitchMetricsTests
         await poll.WaitAsync(Deadline);
     }
 
-    private static async Task<T> ReceiveAsync<T>(FakeSwitch sw)
-        where T : OfpMessage
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            switch (sw.Receive())
+    private static Task<T> ReceiveAsync<T>(FakeSwitch sw)
+        where T : OfpMessage =>
+        Poll.ForAsync(
+            () => Task.FromResult(sw.Receive() switch
             {
-                case T m:
-                    return m;
-                case null:
-                    Assert.That(watch.Elapsed, Is.LessThan(Deadline), $"no {typeof(T).Name} came");
-                    await Task.Delay(5);
-                    break;
-                case var other:
-                    Assert.Fail($"unexpected {other.GetType().Name}");
-                    break;
-            }
-        }
-    }
+                null => null,
+                T m => m,
+                var other => throw new AssertionException($"unexpected {other.GetType().Name}"),
+            }),
+            Deadline,
+            $"a {typeof(T).Name} from the controller",
+            TimeSpan.FromMilliseconds(5));
 
     private static PortStats Stats(uint port, ulong rxPackets = 0, ulong txBytes = 0, ulong rxErrors = 0) => new()
     {

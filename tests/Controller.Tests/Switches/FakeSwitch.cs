@@ -9,6 +9,7 @@ using OpenFlow;
 using OpenFlow.Channel;
 using OpenFlow.Messages;
 using OpenFlow.Wire;
+using Tests.Shared;
 
 namespace Controller.Tests.Switches;
 
@@ -91,30 +92,35 @@ internal sealed class FakeSwitch : IDisposable
     /// an empty flow-stats reply, every barrier its reply; <paramref name="special"/> sees each message first
     /// and returns true when it answered it itself.
     /// </summary>
-    public async Task ServeAsync(Func<bool> done, string what, Func<OfpMessage, bool>? special = null)
-    {
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (!done())
-        {
-            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), what);
-            switch (Receive())
+    public Task ServeAsync(Func<bool> done, string what, Func<OfpMessage, bool>? special = null) =>
+        Poll.UntilAsync(
+            () =>
             {
-                case null:
-                    await Task.Delay(5);
-                    break;
-                case var m when special?.Invoke(m) == true:
-                    break;
-                case MultipartRequest mp:
-                    Send(new MultipartReply { Xid = mp.Xid, Body = new FlowStatsReply() });
-                    break;
-                case BarrierRequest b:
-                    Send(new BarrierReply { Xid = b.Xid });
-                    break;
-                default:
-                    break;
-            }
-        }
-    }
+                while (!done() && Receive() is { } m)
+                {
+                    if (special?.Invoke(m) == true)
+                    {
+                        continue;
+                    }
+
+                    switch (m)
+                    {
+                        case MultipartRequest mp:
+                            Send(new MultipartReply { Xid = mp.Xid, Body = new FlowStatsReply() });
+                            break;
+                        case BarrierRequest b:
+                            Send(new BarrierReply { Xid = b.Xid });
+                            break;
+                        default:
+                            break;
+                    }
+                }
+
+                return done();
+            },
+            TimeSpan.FromSeconds(20),
+            what,
+            TimeSpan.FromMilliseconds(5));
 
     /// <summary>Plays the switch side of the whole handshake; ports are sent in two PORT_DESC parts.</summary>
     public void Handshake(ulong dpid, params Port[] ports)
