@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=(nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker.io docker-compose debootstrap busybox ndisc6 etcd-server etcd-client)
+need_pkgs=(nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker.io docker-compose debootstrap busybox ndisc6 etcd-server etcd-client prometheus)
 missing=()
 for p in "${need_pkgs[@]}"; do
   # Node.js may come from elsewhere than Debian (the machine image ships NodeSource's, whose nodejs

@@ -12,6 +12,7 @@ using Controller.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using Controller.Plumbing;
 using Serilog;
 
@@ -78,7 +79,7 @@ public static class ControllerHost
             store.DefaultUnderlayMtu = sp.GetRequiredService<IOptions<PlumbingOptions>>().Value.UnderlayMtu;
             return store;
         });
-        builder.Services.AddSingleton<ControllerMetrics>();
+        builder.Services.AddControllerMetrics(config);
 
         // OpenFlow server registration goes here
         // (it registers the real ISwitchDirectory; the placeholder below only fills in when nothing else did).
@@ -100,6 +101,9 @@ public static class ControllerHost
         var store = app.Services.GetRequiredService<TenantStore>();
         var metrics = app.Services.GetRequiredService<ControllerMetrics>();
         metrics.Track(store);
+
+        // The cluster's series exist on a single controller too (all 0), so dashboards find every panel's metric.
+        _ = app.Services.GetRequiredService<ClusterMetrics>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControllerHost));
         var snapshot = store.Current;
         ControllerLog.StoreOpened(
@@ -123,7 +127,7 @@ public static class ControllerHost
 
         app.MapGet("/healthz", (TenantStore s) => TypedResults.Ok(new HealthResponse("ok", s.Current.Version)))
             .WithName("Health");
-        app.MapGet("/metrics", (ControllerMetrics m) => Results.Text(m.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapMetrics("/metrics", metrics.Registry)
             .WithName("Metrics")
             .ExcludeFromDescription();
         app.MapOpenApi();

@@ -19,9 +19,6 @@ internal sealed partial class ClusterMembership : IHostWriterGate
 
     private readonly LeasedOwnership<string> _hosts;
     private readonly ConcurrentDictionary<string, int> _hostCandidates = new(StringComparer.Ordinal);
-    private readonly System.Diagnostics.Metrics.Counter<long> _hostSuppressed;
-    private readonly System.Diagnostics.Metrics.Counter<long> _hostRefused;
-    private readonly System.Diagnostics.Metrics.Counter<long> _hostTakeovers;
     private long _hostSuppressedTotal;
     private long _hostRefusedTotal;
 
@@ -61,13 +58,13 @@ internal sealed partial class ClusterMembership : IHostWriterGate
     public void WriteSuppressed(string systemId, string reason)
     {
         Interlocked.Increment(ref _hostSuppressedTotal);
-        _hostSuppressed.Add(1);
+        _metrics.HostSuppressed();
     }
 
     public void WriteRefused(string systemId, string reason)
     {
         Interlocked.Increment(ref _hostRefusedTotal);
-        _hostRefused.Add(1);
+        _metrics.HostRefused();
     }
 
     private static bool IsCandidateId(string systemId) => systemId.Length <= MaxSystemIdLength && !systemId.Any(char.IsControl);
@@ -87,7 +84,7 @@ internal sealed partial class ClusterMembership : IHostWriterGate
             switch (change.Event)
             {
                 case OwnershipEvent.Won:
-                    _hostTakeovers.Add(1);
+                    _metrics.HostWon();
                     Log.Mastered(_logger, _hosts.Kind, change.Key, change.Generation);
                     break;
                 case OwnershipEvent.Lost:

@@ -39,9 +39,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     private readonly EtcdClient _etcd;
     private readonly LeasedOwnership<ulong> _switches;
     private readonly ConcurrentDictionary<ulong, RoleAssignment> _applied = new();
-    private readonly System.Diagnostics.Metrics.Counter<long> _suppressed;
-    private readonly System.Diagnostics.Metrics.Counter<long> _refused;
-    private readonly System.Diagnostics.Metrics.Counter<long> _takeovers;
+    private readonly ClusterMetrics _metrics;
     private long _leaseId;
     private long _clusterId;
     private long _validUntil;
@@ -49,7 +47,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     private long _suppressedTotal;
     private long _refusedTotal;
 
-    public ClusterMembership(IOptions<ClusterOptions> options, SwitchRegistry registry, ControllerMetrics metrics, ILogger<ClusterMembership> logger)
+    public ClusterMembership(IOptions<ClusterOptions> options, SwitchRegistry registry, ClusterMetrics metrics, ILogger<ClusterMembership> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -59,16 +57,9 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
         _prefix = _options.Etcd.Prefix.TrimEnd('/');
         _etcd = new EtcdClient(_options.Etcd.Endpoints);
         _switches = new LeasedOwnership<ulong>(_prefix, "switch", Hex, TryParseHex);
-        _suppressed = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_writes_suppressed_total", description: "State-changing OpenFlow messages not sent because this member was not (provably) the switch's master.");
-        _refused = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_writes_refused_total", description: "Writes and role requests the switch refused (OFPBRC_IS_SLAVE, OFPRRFC_STALE).");
-        _takeovers = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_masterships_won_total", description: "Switch masterships this member won.");
-        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_masterships", () => _switches.HeldCount, description: "Switches this member masters now.");
-        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_lease_valid", () => LeaseValid ? 1 : 0, description: "1 while this member's etcd lease is provably alive.");
         _hosts = new LeasedOwnership<string>(_prefix, "host", id => id, TryHostKey);
-        _hostSuppressed = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_host_writes_suppressed_total", description: "OVSDB transactions not sent because this member was not (provably) the host's writer.");
-        _hostRefused = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_host_writes_refused_total", description: "OVSDB transactions the host's ovsdb-server refused at the writer fence (a newer writer holds the host).");
-        _hostTakeovers = metrics.Meter.CreateCounter<long>("ofcontroller_cluster_host_writerships_won_total", description: "Host OVSDB writerships this member won.");
-        metrics.Meter.CreateObservableGauge("ofcontroller_cluster_host_writerships", () => _hosts.HeldCount, description: "Hosts whose OVSDB this member writes now.");
+        _metrics = metrics;
+        _metrics.Track(() => _switches.HeldCount, () => LeaseValid, () => _hosts.HeldCount);
     }
 
     public string MemberId => _options.MemberId;
@@ -98,7 +89,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     public void WriteSuppressed(DatapathId datapathId, OfpType type)
     {
         Interlocked.Increment(ref _suppressedTotal);
-        _suppressed.Add(1, new KeyValuePair<string, object?>("type", type.ToString()));
+        _metrics.Suppressed(type);
         Log.WriteSuppressed(_logger, Hex(datapathId.Value), type.ToString());
     }
 
@@ -106,7 +97,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
     {
         ArgumentNullException.ThrowIfNull(error);
         Interlocked.Increment(ref _refusedTotal);
-        _refused.Add(1);
+        _metrics.Refused();
         Log.WriteRefused(_logger, Hex(datapathId.Value), error.Describe());
     }
 
@@ -251,7 +242,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
             switch (change.Event)
             {
                 case OwnershipEvent.Won:
-                    _takeovers.Add(1);
+                    _metrics.Won();
                     Log.Mastered(_logger, _switches.Kind, dpid, change.Generation);
                     break;
                 case OwnershipEvent.Lost:

@@ -21,6 +21,7 @@ public static class ClusterServiceCollectionExtensions
             .Validate(o => o.LeaseTtl >= TimeSpan.FromSeconds(1) && o.PollInterval > TimeSpan.Zero && o.PollInterval < o.LeaseTtl, "Cluster: LeaseTtl must be at least 1 s and PollInterval positive and shorter than it.")
             .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.Etcd.Endpoints), "Cluster:Etcd:Endpoints is required when Cluster:Enabled is true.")
             .ValidateOnStart();
+        services.TryAddSingleton<ClusterMetrics>();
         if (configuration.GetSection(ClusterOptions.SectionName).GetValue<bool>(nameof(ClusterOptions.Enabled)))
         {
             services.TryAddSingleton<ClusterMembership>();

@@ -313,7 +313,7 @@ internal sealed partial class OvsdbHostSession
         var at = _time.GetUtcNow();
         try
         {
-            await _connection.TransactAsync(Database, send.Operations, ct).ConfigureAwait(false);
+            await _metrics.TimedAsync(() => _connection.TransactAsync(Database, send.Operations, ct), _time).ConfigureAwait(false);
             LogTransacted(_logger, host.Id, _remote, send.Operations.Length, plan.InSync ? "writer token set" : string.Join("; ", plan.Changes));
             Publish(s => s with { LastTransactionAt = at, LastTransactionResult = "ok", Transactions = s.Transactions + 1 });
             return Outcome.Sent;

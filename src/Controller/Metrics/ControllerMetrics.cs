@@ -1,103 +1,116 @@
-using System.Diagnostics.Metrics;
 using Controller.Store;
+using Prometheus;
 
 namespace Controller.Metrics;
 
 /// <summary>
-/// The controller's metrics, on a <see cref="System.Diagnostics.Metrics.Meter"/> named <c>ofcontroller</c> and
-/// exported at <c>/metrics</c> in Prometheus text format. One instance per host (a DI singleton); its meter comes
-/// from the host's <see cref="IMeterFactory"/>, so several hosts in one process (tests) do not mix.
-/// Every method is thread-safe, allocation-free on the hot path and cheap enough for the OpenFlow event loop.
+/// The controller's metrics, on a prometheus-net <see cref="CollectorRegistry"/> of its own (never the library's
+/// static default), exported at <c>/metrics</c>. One instance per host (a DI singleton), so several hosts in one
+/// process (tests) do not share a series. Other parts of the controller create their collectors on
+/// <see cref="Factory"/>; values that are read rather than counted (gauges of what exists now) are set from
+/// <see cref="OnCollect"/> callbacks just before each scrape. Hot paths use cached labelled children
+/// (<see cref="IndexedChildren{TChild}"/>): an array read and an interlocked add, no allocation.
 /// </summary>
-public sealed class ControllerMetrics : IDisposable
+public sealed class ControllerMetrics
 {
-    public const string MeterName = "ofcontroller";
+    /// <summary>Upper bounds of latency buckets in seconds: 100 µs doubling up to about 3.3 s.</summary>
+    public static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.0001, 2, 16);
 
-    private readonly UpDownCounter<long> _switches;
-    private readonly Counter<long> _connections;
-    private readonly Counter<long> _messagesIn;
-    private readonly Counter<long> _messagesOut;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _flowMods;
-    private readonly Histogram<double> _barrierLatency;
-    private readonly Counter<long> _httpRequests;
-    private readonly PrometheusTextExporter _exporter;
+    private static readonly string[] EntityKinds = ["networks", "hosts", "ports", "local_vlans", "tunnel_ports"];
+
+    private readonly Gauge _switches;
+    private readonly Counter _connections;
+    private readonly Counter _flowMods;
+    private readonly Histogram _barrierLatency;
+    private readonly Counter _httpRequests;
+    private readonly Gauge _snapshotVersion;
+    private readonly Gauge _storeStale;
+    private readonly Gauge.Child[] _entities;
     private TenantStore? _store;
 
-    public ControllerMetrics(IMeterFactory meterFactory)
+    public ControllerMetrics()
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        Meter = meterFactory.Create(new MeterOptions(MeterName));
-        _exporter = new PrometheusTextExporter(Meter);
-        _switches = Meter.CreateUpDownCounter<long>("ofcontroller_switches_connected", description: "OpenFlow switches connected now.");
-        _connections = Meter.CreateCounter<long>("ofcontroller_switch_connections_total", description: "OpenFlow switch connections accepted since start.");
-        _messagesIn = Meter.CreateCounter<long>("ofcontroller_openflow_messages_in_total", description: "OpenFlow messages received, by message type.");
-        _messagesOut = Meter.CreateCounter<long>("ofcontroller_openflow_messages_out_total", description: "OpenFlow messages sent, by message type.");
-        _errors = Meter.CreateCounter<long>("ofcontroller_errors_total", description: "Errors, by kind (e.g. decode, ofpt_error, timeout).");
-        _flowMods = Meter.CreateCounter<long>("ofcontroller_flow_mods_total", description: "FLOW_MOD messages sent by the reconciler.");
-        _barrierLatency = Meter.CreateHistogram<double>("ofcontroller_barrier_latency_seconds", unit: "s", description: "Time from BARRIER_REQUEST to BARRIER_REPLY.");
-        _httpRequests = Meter.CreateCounter<long>("ofcontroller_http_requests_total", description: "REST requests answered, by method and status code.");
-        Meter.CreateObservableGauge("ofcontroller_store_snapshot_version", () => _store?.Current.Version ?? 0, description: "Version of the latest published network snapshot.");
-        Meter.CreateObservableGauge("ofcontroller_store_entities", ObserveEntities, description: "Entities in the latest network snapshot, by kind.");
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
 
-        // Label-less series exist from the start, so a scrape shows 0 rather than nothing.
-        _switches.Add(0);
-        _connections.Add(0);
-        _flowMods.Add(0);
+        // No exemplars: they would read the current trace context on every increment.
+        Factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        _switches = Factory.CreateGauge("ofcontroller_switches_connected", "OpenFlow switches connected now.");
+        _connections = Factory.CreateCounter("ofcontroller_switch_connections_total", "OpenFlow switch connections accepted since start.");
+        MessagesIn = Factory.CreateCounter("ofcontroller_openflow_messages_in_total", "OpenFlow messages received, by message type.", "type");
+        MessagesOut = Factory.CreateCounter("ofcontroller_openflow_messages_out_total", "OpenFlow messages sent, by message type.", "type");
+        Errors = Factory.CreateCounter("ofcontroller_errors_total", "Errors, by kind (e.g. decode, switch_error, request_timeout).", "kind");
+        _flowMods = Factory.CreateCounter("ofcontroller_flow_mods_total", "FLOW_MOD messages sent by the reconciler.");
+        _barrierLatency = Factory.CreateHistogram(
+            "ofcontroller_barrier_latency_seconds",
+            "Time from BARRIER_REQUEST to BARRIER_REPLY.",
+            new HistogramConfiguration { Buckets = LatencyBuckets });
+        _httpRequests = Factory.CreateCounter("ofcontroller_http_requests_total", "REST requests answered, by method and status code.", "code", "method");
+        _snapshotVersion = Factory.CreateGauge("ofcontroller_store_snapshot_version", "Version of the latest published network snapshot.");
+        _storeStale = Factory.CreateGauge("ofcontroller_store_stale", "1 while the store cannot confirm it is current (etcd without quorum); reads then answer from the last state.");
+        var entities = Factory.CreateGauge("ofcontroller_store_entities", "Entities in the latest network snapshot, by kind.", "kind");
+        _entities = [.. EntityKinds.Select(k => entities.WithLabels(k))];
+        OnCollect(ObserveStore);
     }
 
-    /// <summary>The meter behind these metrics; instruments others create on it are exported at /metrics too.</summary>
-    public Meter Meter { get; }
+    /// <summary>Where every collector of this controller lives; /metrics exports exactly this registry.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Creates collectors on <see cref="Registry"/> (without exemplars).</summary>
+    public MetricFactory Factory { get; }
+
+    internal Counter MessagesIn { get; }
+
+    internal Counter MessagesOut { get; }
+
+    internal Counter Errors { get; }
+
+    /// <summary>
+    /// Runs <paramref name="refresh"/> before every scrape, to set gauges from the state they describe and remove
+    /// the series of things that are gone. Scrapes may run concurrently: callbacks must be thread-safe.
+    /// </summary>
+    public void OnCollect(Action refresh) => Registry.AddBeforeCollectCallback(refresh);
 
     public void SwitchConnected()
     {
-        _switches.Add(1);
-        _connections.Add(1);
+        _switches.Inc();
+        _connections.Inc();
     }
 
-    public void SwitchDisconnected() => _switches.Add(-1);
+    public void SwitchDisconnected() => _switches.Dec();
 
-    /// <summary>Counts one received message; <paramref name="type"/> is the message type name, e.g. "PacketIn".</summary>
-    public void MessageIn(string type) => _messagesIn.Add(1, new KeyValuePair<string, object?>("type", type));
+    public void FlowMods(int n) => _flowMods.Inc(n);
 
-    /// <summary>Counts one sent message; <paramref name="type"/> is the message type name, e.g. "FlowMod".</summary>
-    public void MessageOut(string type) => _messagesOut.Add(1, new KeyValuePair<string, object?>("type", type));
+    public void BarrierLatency(TimeSpan latency) => _barrierLatency.Observe(latency.TotalSeconds);
 
-    /// <summary>Counts one error of the given kind (keep the set of kinds small and fixed).</summary>
-    public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    /// <summary>The exposition of every collector, in the Prometheus text format (0.0.4).</summary>
+    public async Task<string> RenderAsync(CancellationToken cancellationToken = default)
+    {
+        using var buffer = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
 
-    public void FlowMods(int n) => _flowMods.Add(n);
-
-    public void BarrierLatency(TimeSpan latency) => _barrierLatency.Record(latency.TotalSeconds);
-
-    /// <summary>The Prometheus text of every instrument on <see cref="Meter"/>.</summary>
-    public string RenderPrometheus() => _exporter.Render();
-
-    public void Dispose() => _exporter.Dispose();
-
-    internal void HttpRequest(string method, int statusCode) => _httpRequests.Add(
-        1,
-        new KeyValuePair<string, object?>("method", method),
-        new KeyValuePair<string, object?>("code", statusCode));
+    internal void HttpRequest(string method, int statusCode) =>
+        _httpRequests.WithLabels([HttpLabels.Code(statusCode), HttpLabels.Method(method)]).Inc();
 
     /// <summary>Reads the store's current snapshot at each scrape, so the store never calls into metrics.</summary>
     internal void Track(TenantStore store) => _store = store;
 
-    private IEnumerable<Measurement<int>> ObserveEntities()
+    private void ObserveStore()
     {
         if (_store is not { } store)
         {
-            return [];
+            return;
         }
 
         var s = store.Current;
-        return
-        [
-            new(s.Networks.Length, new KeyValuePair<string, object?>("kind", "networks")),
-            new(s.Hosts.Length, new KeyValuePair<string, object?>("kind", "hosts")),
-            new(s.Ports.Length, new KeyValuePair<string, object?>("kind", "ports")),
-            new(s.LocalVlans.Length, new KeyValuePair<string, object?>("kind", "local_vlans")),
-            new(s.TunnelPorts.Length, new KeyValuePair<string, object?>("kind", "tunnel_ports")),
-        ];
+        _snapshotVersion.Set(s.Version);
+        _storeStale.Set(store.IsStale ? 1 : 0);
+        int[] counts = [s.Networks.Length, s.Hosts.Length, s.Ports.Length, s.LocalVlans.Length, s.TunnelPorts.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            _entities[i].Set(counts[i]);
+        }
     }
 }

@@ -322,6 +322,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
 
             var audit = Interlocked.Exchange(ref _auditDue, 0) == 1;
             var changed = Interlocked.Exchange(ref _changed, 0) == 1;
+            long? reconcileStarted = null;
             try
             {
                 TakeMonitorDrift();
@@ -339,6 +340,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
 
                 if (changed || _needFull)
                 {
+                    reconcileStarted = _time.GetTimestamp();
                     await ReconcileOnceAsync(ct).ConfigureAwait(false);
                 }
 
@@ -364,6 +366,11 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
                 var delay = _retry;
                 _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, _options.MaxRetryDelay.Ticks));
                 Log.Failed(_logger, _dpid, delay.TotalMilliseconds, e);
+                if (reconcileStarted is { } started)
+                {
+                    ReconcileFailed?.Invoke(this, _time.GetElapsedTime(started));
+                }
+
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 _immediate = true;
                 _signal.Writer.TryWrite(true);

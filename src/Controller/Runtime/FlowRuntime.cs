@@ -43,11 +43,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
     private readonly L2LearningSwitch _l2;
     private readonly DhcpResponder _dhcp;
     private readonly int _underlayMtu;
-    private readonly System.Diagnostics.Metrics.Counter<long> _dhcpAnswers;
     private readonly ConcurrentDictionary<ulong, ManagedSwitch> _switches = new();
-    private readonly System.Diagnostics.Metrics.Counter<long> _driftRepairs;
-    private readonly System.Diagnostics.Metrics.Counter<long> _monitorDrift;
-    private readonly System.Diagnostics.Metrics.Counter<long> _bundles;
+    private readonly RuntimeMetrics _runtimeMetrics;
     private readonly IRoleArbiter? _arbiter;
 
     public FlowRuntime(
@@ -79,10 +76,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             FlowMonitor = _options.FlowMonitor,
             Bundles = _options.Bundles,
         };
-        _driftRepairs = _metrics.Meter.CreateCounter<long>("ofcontroller_drift_repairs_total", description: "FLOW_MODs that repaired flows changed on a switch behind the controller's back.");
-        _monitorDrift = _metrics.Meter.CreateCounter<long>("ofcontroller_flow_monitor_drift_total", description: "Flow monitor updates that reported one of our flows added, modified or deleted behind the controller's back, by event.");
-        _bundles = _metrics.Meter.CreateCounter<long>("ofcontroller_bundles_total", description: "Full resyncs sent as one atomic bundle, by outcome (committed, refused, failed; the last two fell back to plain FLOW_MODs).");
-        _metrics.Meter.CreateObservableGauge("ofcontroller_reconciler_switches", ObserveStates, description: "Connected switches by reconciler state.");
+        _runtimeMetrics = new RuntimeMetrics(_metrics, () => _switches.Values);
         foreach (var (key, app) in _options.Apps)
         {
             if (OpenFlow.DatapathId.TryParse(key, out var dpid))
@@ -94,7 +88,6 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         var names = plumbing?.Value ?? new PlumbingOptions();
         _underlayMtu = names.UnderlayMtu;
         _dhcp = new DhcpResponder(new DhcpSettings { LeaseTime = _options.DhcpLeaseTime });
-        _dhcpAnswers = _metrics.Meter.CreateCounter<long>("ofcontroller_dhcp_messages_total", description: "DHCP client messages seen by the controller, by outcome (offer, ack, nak, unknownClient, rateLimited, ...).");
         _brTun = new BrTunPipeline(new BrTunOptions
         {
             PatchIntPortName = names.PatchIntPort,
@@ -381,9 +374,7 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             _reconcilerOptions,
             _time,
             _reconcilerLogger);
-        reconciler.DriftRepaired += (_, n) => _driftRepairs.Add(n);
-        reconciler.DriftDetected += (_, e) => _monitorDrift.Add(1, new KeyValuePair<string, object?>("event", e.ToString().ToLowerInvariant()));
-        reconciler.BundleApplied += (_, o) => _bundles.Add(1, new KeyValuePair<string, object?>("outcome", o.ToString().ToLowerInvariant()));
+        _runtimeMetrics.Watch(reconciler);
         m.Reconciler = reconciler;
         reconciler.Start();
         Log.SwitchProgrammed(_logger, Hex(m.DatapathId), m.Connection.RemoteAddress, app.Id.Name, m.Snapshot.Ports.Length);
@@ -500,12 +491,12 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
         var limiter = m.DhcpLimiter ??= new DhcpRateLimiter(_options.DhcpRatePerClient, _options.DhcpBurstPerClient);
         if (frame.Length >= 12 && !limiter.TryAcquire(OpenFlow.MacAddress.Read(frame[6..12]).Value, _time.GetUtcNow()))
         {
-            _dhcpAnswers.Add(1, new KeyValuePair<string, object?>("outcome", "rateLimited"));
+            _runtimeMetrics.DhcpRateLimited();
             return;
         }
 
         var answer = _dhcp.Answer(state, host, frame, network => Apps.Plumbing.NetworkMtu.Of(state, network, _underlayMtu).Effective);
-        _dhcpAnswers.Add(1, new KeyValuePair<string, object?>("outcome", System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(answer.Outcome.ToString())));
+        _runtimeMetrics.Dhcp(answer.Outcome);
         if (answer.Frame is { } reply)
         {
             output.Write(new PacketOut
@@ -514,23 +505,6 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
                 Actions = [new OpenFlow.Actions.OutputAction(inPort, 0)],
                 Data = reply,
             });
-        }
-    }
-
-    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveStates()
-    {
-        var counts = new int[Enum.GetValues<ReconcilerState>().Length];
-        foreach (var m in _switches.Values)
-        {
-            if (m.Reconciler is { } r)
-            {
-                counts[(int)r.State]++;
-            }
-        }
-
-        for (var i = 0; i < counts.Length; i++)
-        {
-            yield return new System.Diagnostics.Metrics.Measurement<int>(counts[i], new KeyValuePair<string, object?>("state", SwitchReconciler.StateName((ReconcilerState)i)));
         }
     }
 

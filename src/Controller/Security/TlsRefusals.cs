@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Controller.Metrics;
 using Controller.Switches;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Controller.Security;
 
@@ -18,14 +18,14 @@ public sealed partial class TlsRefusals
     public const string Ovsdb = "ovsdb";
 
     private readonly ILogger<TlsRefusals> _logger;
-    private readonly Counter<long>? _counter;
+    private readonly Counter? _counter;
     private readonly LogLimiter _limiter = new(20, TimeSpan.FromSeconds(10));
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
     public TlsRefusals(ILogger<TlsRefusals> logger, ControllerMetrics? metrics = null)
     {
         _logger = logger;
-        _counter = metrics?.Meter.CreateCounter<long>("ofcontroller_tls_refused_total", description: "Peers refused at the TLS handshake, by channel (openflow, ovsdb).");
+        _counter = metrics?.Factory.CreateCounter("ofcontroller_tls_refused_total", "Peers refused at the TLS handshake, by channel (openflow, ovsdb).", ["channel"]);
     }
 
     /// <summary>Refusals on <paramref name="channel"/> since start.</summary>
@@ -34,7 +34,7 @@ public sealed partial class TlsRefusals
     public void Refused(string channel, string remote, string reason)
     {
         _counts.AddOrUpdate(channel, 1, (_, n) => n + 1);
-        _counter?.Add(1, new KeyValuePair<string, object?>("channel", channel));
+        _counter?.WithLabels(channel).Inc();
         if (_limiter.TryAcquire(out var suppressed))
         {
             if (suppressed > 0)

@@ -1,8 +1,8 @@
-using System.Diagnostics.Metrics;
 using Controller.Api;
 using Controller.Metrics;
 using Controller.Store;
 using Controller.Switches;
+using Prometheus;
 
 namespace Controller.Web;
 
@@ -23,8 +23,8 @@ internal sealed class LiveEvents : BackgroundService
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly List<LiveEventClient> _clients = [];
-    private readonly Counter<long> _dropped;
-    private readonly Counter<long> _sent;
+    private readonly Counter _dropped;
+    private readonly Counter _sent;
     private bool _stopped;
 
     public LiveEvents(TenantStore store, ISwitchEvents switches, ControllerMetrics metrics, TimeProvider? time = null)
@@ -33,11 +33,10 @@ internal sealed class LiveEvents : BackgroundService
         _store = store;
         _switches = switches;
         _time = time ?? TimeProvider.System;
-        metrics.Meter.CreateObservableGauge("ofcontroller_web_event_clients", () => ClientCount, description: "Open event streams (GET /api/v1/events).");
-        _dropped = metrics.Meter.CreateCounter<long>("ofcontroller_web_events_dropped_total", description: "Events dropped because an event-stream client read too slowly.");
-        _sent = metrics.Meter.CreateCounter<long>("ofcontroller_web_events_total", description: "Events queued to event-stream clients.");
-        _dropped.Add(0);
-        _sent.Add(0);
+        var clients = metrics.Factory.CreateGauge("ofcontroller_web_event_clients", "Open event streams (GET /api/v1/events).");
+        metrics.OnCollect(() => clients.Set(ClientCount));
+        _dropped = metrics.Factory.CreateCounter("ofcontroller_web_events_dropped_total", "Events dropped because an event-stream client read too slowly.");
+        _sent = metrics.Factory.CreateCounter("ofcontroller_web_events_total", "Events queued to event-stream clients.");
     }
 
     public int ClientCount
@@ -54,7 +53,7 @@ internal sealed class LiveEvents : BackgroundService
     /// <summary>Registers a client; its first event is a <c>hello</c> with the current version.</summary>
     public LiveEventClient Connect()
     {
-        var client = new LiveEventClient(ClientQueueCapacity, Remove, () => _dropped.Add(1));
+        var client = new LiveEventClient(ClientQueueCapacity, Remove, () => _dropped.Inc());
         client.Offer(new LiveEvent("hello", _store.Current.Version, null));
         lock (_gate)
         {
@@ -80,7 +79,7 @@ internal sealed class LiveEvents : BackgroundService
                 c.Offer(e with { Dropped = c.Dropped });
             }
 
-            _sent.Add(_clients.Count);
+            _sent.Inc(_clients.Count);
         }
     }
 

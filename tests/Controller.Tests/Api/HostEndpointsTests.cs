@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Controller.Metrics;
 using Controller.Switches;
+using OpenFlow.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Controller.Tests.Api;
@@ -60,12 +61,13 @@ public sealed class HostEndpointsTests
     public async Task Metrics_are_prometheus_text_including_openflow_counters()
     {
         var metrics = _host.Service<ControllerMetrics>();
-        metrics.SwitchConnected();
-        metrics.MessageIn("Hello");
-        metrics.MessageOut("FlowMod");
+        var openFlow = _host.Service<IOpenFlowMetrics>();
+        openFlow.SwitchConnected();
+        openFlow.MessageIn(OfpType.Hello);
+        openFlow.MessageOut(OfpType.FlowMod);
         metrics.FlowMods(3);
-        metrics.Error("decode");
-        metrics.BarrierLatency(TimeSpan.FromMilliseconds(2));
+        openFlow.Error(OpenFlowErrorKind.Decode);
+        openFlow.BarrierLatency(TimeSpan.FromMilliseconds(2));
         Assert.That((await _host.Client.GetAsync("/healthz")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         var response = await _host.Client.GetAsync("/metrics");
@@ -81,7 +83,7 @@ public sealed class HostEndpointsTests
         Assert.That(text, Does.Contain("ofcontroller_barrier_latency_seconds_count 1"));
         Assert.That(text, Does.Contain("ofcontroller_http_requests_total{code=\"200\",method=\"GET\"}"));
         Assert.That(text, Does.Contain("ofcontroller_store_snapshot_version 1"));
-        metrics.SwitchDisconnected();
+        openFlow.SwitchDisconnected();
     }
 
     [Test]

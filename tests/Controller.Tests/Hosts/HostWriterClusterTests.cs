@@ -46,13 +46,13 @@ internal sealed class HostWriterClusterTests
 
             // The writer (whoever won the host's key) registers the host, plumbs it and learns br-tun's datapath id.
             string writer = null!;
-            await Poll.UntilAsync(async () => (writer = (await HostWriterAsync(controllers["a"], systemId)).Master!) is not null, "a writer for the host", 30_000);
+            await Poll.UntilAsync(async () => (writer = (await HostWriterAsync(controllers["a"], systemId)).Master!) is not null, TimeSpan.FromSeconds(30), "a writer for the host");
             var watcher = controllers.Keys.Single(k => k != writer);
             HostResponse host = null!;
             await Poll.UntilAsync(
                 async () => (host = (await controllers[writer].Client.GetFromJsonAsync<List<HostResponse>>("/api/v1/hosts", Json))!.SingleOrDefault(h => h.SystemId == systemId)!) is { DatapathId: not null, Ovsdb.InSync: true },
-                "the writer registered and plumbed the host",
-                60_000);
+                TimeSpan.FromSeconds(60),
+                "the writer registered and plumbed the host");
             var first = await HostWriterAsync(controllers[watcher], systemId);
             var token = await ovs.VsctlAsync("get", "Open_vSwitch", ".", "external_ids:ofc-writer");
             var watcherHost = await controllers[watcher].Client.GetFromJsonAsync<HostResponse>($"/api/v1/hosts/{host.Id}", Json);
@@ -75,7 +75,7 @@ internal sealed class HostWriterClusterTests
             await Post(controllers[watcher], "/api/v1/networks", new { tenantId = tenant, name = "n" + tag, tunnelType = "vxlan" });
             await Post(controllers[watcher], "/api/v1/hosts", new { name = "peer" + tag, datapathId = "00000000000000aa", tunnelIp = "192.0.2.2" });
             const string Tunnel = "vxlan-c0000202";
-            await Poll.UntilAsync(async () => (await ovs.VsctlAsync("list-ports", "ot" + tag)).Contains(Tunnel, StringComparison.Ordinal), "the writer built the tunnel to the peer", 30_000);
+            await Poll.UntilAsync(async () => (await ovs.VsctlAsync("list-ports", "ot" + tag)).Contains(Tunnel, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the writer built the tunnel to the peer");
             Assert.That(controllers[watcher].Service<OvsdbManager>().TransactionsSent, Is.Zero, "the watcher still sent no transaction");
 
             // The writer leaves (a clean stop revokes its lease): the watcher takes over with a higher generation.
@@ -83,16 +83,16 @@ internal sealed class HostWriterClusterTests
             controllers.Remove(writer);
             var survivor = controllers[watcher];
             MastershipViewDto next = null!;
-            await Poll.UntilAsync(async () => (next = await HostWriterAsync(survivor, systemId)).Master == watcher, "the watcher to take the host over", 30_000);
+            await Poll.UntilAsync(async () => (next = await HostWriterAsync(survivor, systemId)).Master == watcher, TimeSpan.FromSeconds(30), "the watcher to take the host over");
             Assert.That(next.GenerationId, Is.GreaterThan(first.GenerationId));
             await Poll.UntilAsync(
                 async () => await ovs.VsctlAsync("get", "Open_vSwitch", ".", "external_ids:ofc-writer") == $"\"{next.GenerationId.ToString(CultureInfo.InvariantCulture)}{token[token.IndexOf('@', StringComparison.Ordinal)..]}",
-                "the new writer's token on the host",
-                30_000);
+                TimeSpan.FromSeconds(30),
+                "the new writer's token on the host");
 
             // And it repairs: a tunnel port deleted by hand comes back.
             await ovs.VsctlAsync("del-port", "ot" + tag, Tunnel);
-            await Poll.UntilAsync(async () => (await ovs.VsctlAsync("list-ports", "ot" + tag)).Contains(Tunnel, StringComparison.Ordinal), "the new writer restores the tunnel port", 30_000);
+            await Poll.UntilAsync(async () => (await ovs.VsctlAsync("list-ports", "ot" + tag)).Contains(Tunnel, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the new writer restores the tunnel port");
             Assert.That(survivor.Service<OvsdbManager>().TransactionsSent, Is.GreaterThan(0));
         }
         finally

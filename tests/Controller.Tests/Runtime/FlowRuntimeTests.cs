@@ -1,5 +1,4 @@
 using Tests.Shared;
-using System.Diagnostics.Metrics;
 using System.Net;
 using Apps.Overlay;
 using Apps.Flows;
@@ -28,7 +27,6 @@ public sealed class FlowRuntimeTests
     private const ulong PlainDpid = 0x51;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private ServiceProvider _services = null!;
     private TenantStore _store = null!;
     private FakeSwitchEvents _events = null!;
     private FlowRuntime _runtime = null!;
@@ -36,13 +34,12 @@ public sealed class FlowRuntimeTests
     [SetUp]
     public async Task StartAsync()
     {
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _store = TenantStore.Open(new MemoryStream());
         _events = new FakeSwitchEvents();
         _runtime = new FlowRuntime(
             _events,
             _store,
-            new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()),
+            new ControllerMetrics(),
             Options.Create(new RuntimeOptions { Debounce = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.FromMilliseconds(20) }),
             NullLogger<FlowRuntime>.Instance,
             NullLogger<SwitchReconciler>.Instance);
@@ -56,7 +53,6 @@ public sealed class FlowRuntimeTests
         await _runtime.StopAsync(CancellationToken.None);
         _runtime.Dispose();
         _store.Dispose();
-        await _services.DisposeAsync();
     }
 
     [Test]
@@ -194,7 +190,7 @@ public sealed class FlowRuntimeTests
         var options = new RuntimeOptions();
         options.Apps["0000000000000001"] = AppSelection.L2Learning;
         using var configured = new FlowRuntime(
-            _events, _store, new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()), Options.Create(options), NullLogger<FlowRuntime>.Instance, NullLogger<SwitchReconciler>.Instance);
+            _events, _store, new ControllerMetrics(), Options.Create(options), NullLogger<FlowRuntime>.Instance, NullLogger<SwitchReconciler>.Instance);
         Assert.That(configured.Choose(_store.Current, withPatch), Is.EqualTo(AppSelection.L2Learning), "Runtime:Apps wins");
     }
 
@@ -235,7 +231,7 @@ public sealed class FlowRuntimeTests
         using var configured = new FlowRuntime(
             _events,
             _store,
-            new ControllerMetrics(_services.GetRequiredService<IMeterFactory>()),
+            new ControllerMetrics(),
             Options.Create(new RuntimeOptions()),
             NullLogger<FlowRuntime>.Instance,
             NullLogger<SwitchReconciler>.Instance,

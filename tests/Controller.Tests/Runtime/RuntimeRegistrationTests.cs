@@ -61,7 +61,6 @@ public sealed class RuntimeRegistrationTests
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddMetrics();
         services.AddSingleton<ControllerMetrics>();
         services.AddSingleton(_ => TenantStore.Open(new MemoryStream()));
         if (serverFirst)

@@ -9,15 +9,16 @@ using OpenFlow;
 using OpenFlow.Channel;
 using OpenFlow.Messages;
 using OpenFlow.Wire;
+using Tests.Shared;
 
 namespace Controller.Tests.Switches;
 
 /// <summary>A switch played by the test: a SwitchSession in an EmbeddedChannel with the real codecs.</summary>
 internal sealed class FakeSwitch : IDisposable
 {
-    public FakeSwitch(SwitchRegistry registry, OpenFlowServerOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
+    public FakeSwitch(SwitchRegistry registry, OpenFlowServerOptions? options = null, ILogger? logger = null, TimeProvider? time = null, IOpenFlowMetrics? metrics = null)
     {
-        Session = new SwitchSession(options ?? new OpenFlowServerOptions(), registry, NullOpenFlowMetrics.Instance, logger ?? NullLogger.Instance, time);
+        Session = new SwitchSession(options ?? new OpenFlowServerOptions(), registry, metrics ?? NullOpenFlowMetrics.Instance, logger ?? NullLogger.Instance, time);
         Channel = new EmbeddedChannel(new OfpFrameDecoder(), Session.FrameSizeTap, OfpMessageDecoder.WithRawPacketIns, OfpMessageEncoder.Instance, Session);
     }
 
@@ -25,8 +26,8 @@ internal sealed class FakeSwitch : IDisposable
 
     public SwitchSession Session { get; }
 
-    public static SwitchRegistry NewRegistry(OpenFlowServerOptions? options = null) =>
-        new(Options.Create(options ?? new OpenFlowServerOptions()), NullOpenFlowMetrics.Instance, NullLogger<SwitchRegistry>.Instance);
+    public static SwitchRegistry NewRegistry(OpenFlowServerOptions? options = null, IOpenFlowMetrics? metrics = null) =>
+        new(Options.Create(options ?? new OpenFlowServerOptions()), metrics ?? NullOpenFlowMetrics.Instance, NullLogger<SwitchRegistry>.Instance);
 
     public static Port MakePort(uint no, string name) => new()
     {
@@ -85,6 +86,41 @@ internal sealed class FakeSwitch : IDisposable
         Assert.That(m, Is.InstanceOf<T>());
         return (T)m!;
     }
+
+    /// <summary>
+    /// Plays a switch with an empty flow table until <paramref name="done"/> holds: every multipart request gets
+    /// an empty flow-stats reply, every barrier its reply; <paramref name="special"/> sees each message first
+    /// and returns true when it answered it itself.
+    /// </summary>
+    public Task ServeAsync(Func<bool> done, string what, Func<OfpMessage, bool>? special = null) =>
+        Poll.UntilAsync(
+            () =>
+            {
+                while (!done() && Receive() is { } m)
+                {
+                    if (special?.Invoke(m) == true)
+                    {
+                        continue;
+                    }
+
+                    switch (m)
+                    {
+                        case MultipartRequest mp:
+                            Send(new MultipartReply { Xid = mp.Xid, Body = new FlowStatsReply() });
+                            break;
+                        case BarrierRequest b:
+                            Send(new BarrierReply { Xid = b.Xid });
+                            break;
+                        default:
+                            break;
+                    }
+                }
+
+                return done();
+            },
+            TimeSpan.FromSeconds(20),
+            what,
+            TimeSpan.FromMilliseconds(5));
 
     /// <summary>Plays the switch side of the whole handshake; ports are sent in two PORT_DESC parts.</summary>
     public void Handshake(ulong dpid, params Port[] ports)

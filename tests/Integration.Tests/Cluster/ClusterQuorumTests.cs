@@ -1,5 +1,6 @@
 using System.Net;
 using Integration.Tests.Harness;
+using Tests.Shared;
 
 namespace Integration.Tests.Cluster;
 

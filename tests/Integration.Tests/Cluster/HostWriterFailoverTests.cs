@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Integration.Tests.Harness;
 using Integration.Tests.Plumbing;
+using Tests.Shared;
 
 namespace Integration.Tests.Cluster;
 

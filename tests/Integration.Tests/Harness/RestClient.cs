@@ -136,7 +136,7 @@ internal sealed class RestClient : IDisposable
     /// </summary>
     public async Task<double> MetricAsync(string name, params string[] labels)
     {
-        var text = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).ConfigureAwait(false);
+        var text = await MetricsTextAsync().ConfigureAwait(false);
         double sum = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -155,6 +155,9 @@ internal sealed class RestClient : IDisposable
 
         return sum;
     }
+
+    /// <summary>The exposition at <c>/metrics</c>, as a scraper gets it.</summary>
+    public Task<string> MetricsTextAsync() => _http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
     public void Dispose() => _http.Dispose();
 }
