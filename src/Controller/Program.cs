@@ -46,6 +46,7 @@ public static class ControllerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         var config = builder.Configuration;
+        KnownSettings.Check(config);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(config)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Controller.Tests.Api;
@@ -56,5 +57,42 @@ public sealed class HostConfigurationTests
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    [TestCase("--OpenFlow:Tls:Enable=true", "OpenFlow:Tls:Enable")]
+    [TestCase("--Ovsdb:DatapathType=netdev", "Ovsdb:DatapathType")]
+    [TestCase("--store:pathh=x.db", "Store:pathh")]
+    [TestCase("--Cluster:Etcd:Endpoint=http://127.0.0.1:2379", "Cluster:Etcd:Endpoint")]
+    public void A_setting_no_option_reads_fails_at_build_and_is_named(string arg, string named)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ControllerHost.Build(["--Rest:Urls=http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Fatal", arg]));
+        Assert.That(ex!.Message, Does.StartWith("Unknown setting " + named + ":"));
+    }
+
+    [Test]
+    public void Known_settings_in_any_case_and_inside_lists_pass_the_check()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["openflow:tls:enabled"] = "true",
+            ["OpenFlow:Tls:HandshakeTimeout"] = "00:00:05",
+            ["Ovsdb:Dial:0"] = "tcp:127.0.0.1:6640",
+            ["Ovsdb:Dial:1"] = "ssl:127.0.0.1:6641",
+            ["Plumbing:ControllerTargets:0"] = "tcp:127.0.0.1:6653",
+            ["Serilog:Anything:Goes"] = "here",
+        }).Build();
+        Assert.That(KnownSettings.Unknown(config), Is.Empty);
+    }
+
+    [Test]
+    public void Every_unknown_key_is_listed_with_its_full_path()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OpenFlow:Tls:Enable"] = "true",
+            ["Runtime:Debounc"] = "00:00:00.1",
+            ["Ovsdb:Dial:0"] = "tcp:127.0.0.1:6640",
+        }).Build();
+        Assert.That(KnownSettings.Unknown(config), Is.EquivalentTo(new[] { "OpenFlow:Tls:Enable", "Runtime:Debounc" }));
     }
 }

@@ -132,7 +132,7 @@ internal sealed class ControllerProcess : IAsyncDisposable
             $"--OpenFlow:Address={Ip}",
             $"--OpenFlow:Port={OpenFlowPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Ovsdb:Listen={Ip}:{OvsdbPort.ToString(CultureInfo.InvariantCulture)}",
-            "--Ovsdb:DatapathType=netdev", // no kernel module here: every bridge is userspace
+            "--Plumbing:DatapathType=netdev", // no kernel module here: every bridge is userspace
         };
         args.AddRange(_settings.Select(kv => $"--{kv.Key}={kv.Value}"));
 
