@@ -33,6 +33,13 @@ internal sealed class ChannelPipeStream : Stream
         _drain = DrainOutbound;
     }
 
+    /// <summary>
+    /// Once set (on the event loop, after the handshake), a read waiting for bytes is completed inline by
+    /// <see cref="Feed"/>: SslStream decrypts on the event loop, within the channel's read, instead of after a hop
+    /// to the thread pool and another back. Off during the handshake, whose RSA work stays off the loop.
+    /// </summary>
+    public bool InlineReads { get; set; }
+
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
@@ -150,7 +157,7 @@ internal sealed class ChannelPipeStream : Stream
                 throw new InvalidOperationException("One read at a time.");
             }
 
-            waiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = new TaskCompletionSource<int>(InlineReads ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
             _waiter = waiter;
             _waiterBuffer = buffer;
         }
