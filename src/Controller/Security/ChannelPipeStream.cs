@@ -88,7 +88,21 @@ internal sealed class ChannelPipeStream : Stream
             }
         }
 
-        wake?.TrySetResult(handed);
+        if (wake is null)
+        {
+            return;
+        }
+
+        if (InlineReads)
+        {
+            // DotNetty runs its loop under its own TaskScheduler, where awaits never resume inline; completing the
+            // read from a task run synchronously on the default scheduler lets SslStream continue right here.
+            new Task(() => wake.TrySetResult(handed)).RunSynchronously(TaskScheduler.Default);
+        }
+        else
+        {
+            wake.TrySetResult(handed);
+        }
     }
 
     /// <summary>The channel closed: pending and later reads return 0 (end of stream).</summary>
