@@ -5,6 +5,7 @@
 #
 #   scripts/bench-controllers.sh                      # ours, os-ken, ovs-testcontroller, bare responder
 #   scripts/bench-controllers.sh --scale 10000        # ours only: connect time, RSS per switch, REST list time
+#   scripts/bench-controllers.sh --tls                # ours over TCP and ours over TLS, with the TLS/TCP ratios
 #
 # Options:
 #   --switches N      emulated switches (default 16; ovs-testcontroller accepts at most 16)
@@ -14,6 +15,9 @@
 #                     (bare: bench/peers/bare_responder.c, built with gcc: answers every PACKET_IN with a
 #                     PACKET_OUT and learns nothing, i.e. the ceiling of this machine and of OfBench)
 #   --scale N         scale mode instead: N switches that only handshake, held --hold-seconds S (default 15)
+#   --tls             also run ours with OpenFlow over TLS (OpenFlow:Tls:*, certificates from ovs-pki made in the
+#                     temp dir; OfBench --tls presents a switch certificate) right after ours over TCP in each
+#                     mode, and print TLS/TCP ratios. Alone it means --only ours; with --only, adds to that list.
 #
 # Everything listens on 127.0.0.1 ports picked here; every process started here is stopped by PID
 # (process group) on exit.
@@ -29,6 +33,8 @@ ours_cmd=""
 only="ours,osken,testcontroller,bare"
 scale=0
 hold=15
+tls=0
+only_set=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --switches) switches=$2; shift 2 ;;
@@ -36,13 +42,19 @@ while [ $# -gt 0 ]; do
     --round-ms) round_ms=$2; shift 2 ;;
     --warmup-rounds) warmup=$2; shift 2 ;;
     --ours-cmd) ours_cmd=$2; shift 2 ;;
-    --only) only=$2; shift 2 ;;
+    --only) only=$2; only_set=1; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
     --hold-seconds) hold=$2; shift 2 ;;
+    --tls) tls=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ "$tls" = 1 ]; then
+  [ "$only_set" = 1 ] || only="ours"
+  [ -n "$ours_cmd" ] && { echo "--tls starts our controller itself: not with --ours-cmd" >&2; exit 2; }
+  [[ ",$only," == *,ours,* ]] || only="ours,$only"
+fi
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/ofbench.XXXXXX)
@@ -131,6 +143,21 @@ if [ -z "$ours_cmd" ] && [[ ",$only," == *,ours,* || "$scale" -gt 0 ]]; then
     || { tail -20 "$TMP/build-ours.log"; log "controller build failed: ours will be n/a"; }
 fi
 
+# --tls: a PKI as an operator makes one with ovs-pki (controller CA and switch CA); the controller presents
+# ctl-cert.pem and wants switch certificates from the switch CA, OfBench the other way round.
+PKI="$TMP/pki"
+make_pki() {
+  command -v ovs-pki >/dev/null || { log "--tls needs ovs-pki (apt-get install openvswitch-common)"; return 1; }
+  mkdir -p "$PKI"
+  local cmd=(ovs-pki "--dir=$PKI/ca" "--log=$PKI/ovs-pki.log")
+  (cd "$PKI" && "${cmd[@]}" init && "${cmd[@]}" req+sign ctl controller && "${cmd[@]}" req+sign sw switch) \
+    >"$PKI/make.log" 2>&1 || { cat "$PKI/make.log" >&2; return 1; }
+}
+if [ "$tls" = 1 ]; then
+  make_pki || exit 1
+fi
+OFBENCH_TLS=(--tls --cert "$PKI/sw-cert.pem" --key "$PKI/sw-privkey.pem" --cacert "$PKI/ca/controllerca/cacert.pem")
+
 # start_controller NAME -> sets CTL_PID, CTL_PORT (0 when it did not come up), CTL_REST
 start_controller() {
   local name=$1
@@ -147,6 +174,12 @@ start_controller() {
         start_bg "$dir/log" dotnet run --project src/Controller -c Release --no-build -- \
           --OpenFlow:Port="$CTL_PORT" --Rest:Urls="http://127.0.0.1:$CTL_REST" --Store:Path="$dir/db"
       fi
+      ;;
+    ourstls)
+      start_bg "$dir/log" dotnet run --project src/Controller -c Release --no-build -- \
+        --OpenFlow:Port="$CTL_PORT" --Rest:Urls="http://127.0.0.1:$CTL_REST" --Store:Path="$dir/db" \
+        --OpenFlow:Tls:Enabled=true --OpenFlow:Tls:Certificate="$PKI/ctl-cert.pem" \
+        --OpenFlow:Tls:PrivateKey="$PKI/ctl-privkey.pem" --OpenFlow:Tls:CaCertificate="$PKI/ca/switchca/cacert.pem"
       ;;
     osken)
       start_bg "$dir/log" /usr/bin/python3 "$(command -v osken-manager)" "$ROOT/bench/peers/simple_switch_13.py" \
@@ -240,7 +273,9 @@ run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason";
   c0=$(cpu_ticks "$pid")
   # In the background and waited for, so that INT/TERM reach the trap at once (timeout leads its own
   # process group, which the cleanup stops).
-  timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches "$switches" --mode "$mode" \
+  local extra=()
+  [ "$name" = ourstls ] && extra=("${OFBENCH_TLS[@]}")
+  timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches "$switches" --mode "$mode" "${extra[@]}" \
     --rounds "$rounds" --round-ms "$round_ms" --warmup-rounds "$warmup" --connect-timeout-ms 10000 \
     >"$TMP/$name.$mode.out" 2>&1 &
   local bench=$!
@@ -265,11 +300,19 @@ run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason";
 }
 
 names=()
-for n in ours osken testcontroller bare; do [[ ",$only," == *,$n,* ]] && names+=("$n"); done
+for n in ours osken testcontroller bare; do
+  [[ ",$only," == *,$n,* ]] || continue
+  names+=("$n")
+  if [ "$n" = ours ] && [ "$tls" = 1 ]; then names+=(ourstls); fi
+done
+# Every controller's throughput run, then every latency run: ours over TCP and over TLS run back to back
+# in each mode, so that other load on the machine hits both alike.
 for n in "${names[@]}"; do
   log "$n: throughput"
   run_mode "$n" throughput; TP[$n]=$RUN; CPU[$n]=$RUN_CPU
-  if [[ ${TP[$n]} == n/a* && $n == ours ]]; then
+done
+for n in "${names[@]}"; do
+  if [[ ${TP[$n]} == n/a* && $n == ours* ]]; then
     LAT[$n]="n/a: skipped (no throughput)"
   else
     log "$n: latency"
@@ -280,6 +323,7 @@ done
 label() {
   case $1 in
     ours) echo "ours (C#/.NET)" ;;
+    ourstls) echo "ours over TLS (OpenFlow:Tls, ovs-pki RSA-2048)" ;;
     osken) echo "os-ken simple_switch_13 (Python)" ;;
     testcontroller) echo "ovs-testcontroller (C)" ;;
     bare) echo "bare C responder (ceiling: no learning, PACKET_OUT only)" ;;
@@ -317,6 +361,31 @@ for n in "${names[@]}"; do
 done
 echo
 echo "- Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$tls" = 1 ]; then
+  ratio() { # ratio A B -> A/B with two decimals, or n/a
+    if [ -n "$1" ] && [ -n "$2" ] && [ "$1" != n/a ] && [ "$2" != n/a ]; then
+      awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+    else echo n/a; fi
+  }
+  pick() { [[ $2 == n/a* ]] && echo n/a || field "$1" "$2"; }
+  tp_tcp=$(pick avg "${TP[ours]}") tp_tls=$(pick avg "${TP[ourstls]}")
+  tp_ratio=$(ratio "$tp_tls" "$tp_tcp")
+  verdict="n/a"
+  [ "$tp_ratio" != n/a ] && verdict=$(awk -v r="$tp_ratio" 'BEGIN { print (r >= 0.70 ? "meets" : "misses") }')
+  echo
+  echo "### OpenFlow over TLS against TCP, same run"
+  echo
+  echo "| metric | TCP | TLS | TLS / TCP |"
+  echo "|---|---:|---:|---:|"
+  echo "| throughput packets/s avg | $tp_tcp | $tp_tls | $tp_ratio ($verdict the 0.70 target) |"
+  echo "| controller CPU us/packet | ${CPU[ours]:-n/a} | ${CPU[ourstls]:-n/a} | $(ratio "${CPU[ourstls]:-n/a}" "${CPU[ours]:-n/a}") |"
+  for k in lat_avg_us lat_p50_us lat_p99_us; do
+    a=$(pick "$k" "${LAT[ours]}") b=$(pick "$k" "${LAT[ourstls]}")
+    echo "| latency ${k#lat_} | $a | $b | $(ratio "$b" "$a") |" | sed 's/_us |/ us |/'
+  done
+  a=$(pick connect_ms "${TP[ours]}") b=$(pick connect_ms "${TP[ourstls]}")
+  echo "| $switches switches connected (FEATURES_REPLY), ms | $a | $b | $(ratio "$b" "$a") |"
+fi
 if [ ${#notes[@]} -gt 0 ]; then
   echo
   for x in "${notes[@]}"; do echo "- $x"; done

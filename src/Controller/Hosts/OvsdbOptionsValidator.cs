@@ -1,3 +1,4 @@
+using System.Net;
 using Controller.Security;
 using Microsoft.Extensions.Options;
 using Ovsdb.Rpc;
@@ -9,11 +10,15 @@ internal sealed class OvsdbOptionsValidator : IValidateOptions<OvsdbOptions>
     public ValidateOptionsResult Validate(string? name, OvsdbOptions options)
     {
         var errors = new List<string>();
-        ListenAddress(errors, nameof(options.Listen), options.Listen);
-        ListenAddress(errors, nameof(options.PlainListen), options.PlainListen);
+        var listen = ListenAddress(errors, nameof(options.Listen), options.Listen);
+        var plain = ListenAddress(errors, nameof(options.PlainListen), options.PlainListen);
         if (options.Tls.Enabled)
         {
             errors.AddRange(TlsCredentials.Check(options.Tls, "Ovsdb:Tls"));
+            if (listen is not null && plain is not null && Overlap(listen, plain))
+            {
+                errors.Add($"Ovsdb:PlainListen '{options.PlainListen}' must use another port than Ovsdb:Listen '{options.Listen}' (the TLS listener).");
+            }
         }
 
         foreach (var target in options.Dial)
@@ -41,20 +46,28 @@ internal sealed class OvsdbOptionsValidator : IValidateOptions<OvsdbOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ListenAddress(List<string> errors, string setting, string value)
+    private static IPEndPoint? ListenAddress(List<string> errors, string setting, string value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return;
+            return null;
         }
 
         try
         {
-            OvsdbTarget.ParseIpEndPoint(value, OvsdbTarget.DefaultPort);
+            return OvsdbTarget.ParseIpEndPoint(value, OvsdbTarget.DefaultPort);
         }
         catch (FormatException)
         {
             errors.Add($"Ovsdb:{setting} '{value}' is not ip:port.");
+            return null;
         }
     }
+
+    /// <summary>Both would bind the same port on a common address (port 0 picks a free one each time).</summary>
+    private static bool Overlap(IPEndPoint a, IPEndPoint b) =>
+        a.Port != 0 && a.Port == b.Port
+        && (a.Address.Equals(b.Address) || IsAny(a.Address) || IsAny(b.Address));
+
+    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using DotNetty.Buffers;
 using DotNetty.Transport.Channels;
@@ -32,6 +33,13 @@ internal sealed class ChannelPipeStream : Stream
         _ctx = ctx;
         _drain = DrainOutbound;
     }
+
+    /// <summary>
+    /// Once set (on the event loop, after the handshake), a read waiting for bytes is completed inline by
+    /// <see cref="Feed"/>: SslStream decrypts on the event loop, within the channel's read, instead of after a hop
+    /// to the thread pool and another back. Off during the handshake, whose RSA work stays off the loop.
+    /// </summary>
+    public bool InlineReads { get; set; }
 
     public override bool CanRead => true;
 
@@ -80,7 +88,21 @@ internal sealed class ChannelPipeStream : Stream
             }
         }
 
-        wake?.TrySetResult(handed);
+        if (wake is null)
+        {
+            return;
+        }
+
+        if (InlineReads)
+        {
+            // DotNetty runs its loop under its own TaskScheduler, where awaits never resume inline; completing the
+            // read from a task run synchronously on the default scheduler lets SslStream continue right here.
+            new Task(() => wake.TrySetResult(handed)).RunSynchronously(TaskScheduler.Default);
+        }
+        else
+        {
+            wake.TrySetResult(handed);
+        }
     }
 
     /// <summary>The channel closed: pending and later reads return 0 (end of stream).</summary>
@@ -150,7 +172,7 @@ internal sealed class ChannelPipeStream : Stream
                 throw new InvalidOperationException("One read at a time.");
             }
 
-            waiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = new TaskCompletionSource<int>(InlineReads ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
             _waiter = waiter;
             _waiterBuffer = buffer;
         }
@@ -189,7 +211,20 @@ internal sealed class ChannelPipeStream : Stream
         Enqueue(copy);
     }
 
-    public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+    /// <summary>What SslStream's synchronous <c>Write</c> calls, once per record: copied through a pooled array, not a new one.</summary>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            buffer.CopyTo(rented);
+            Write(rented, 0, buffer.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {

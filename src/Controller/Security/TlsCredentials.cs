@@ -34,17 +34,7 @@ public sealed class TlsCredentials : IDisposable
         RequireFile(options.Certificate, section, nameof(TlsOptions.Certificate));
         RequireFile(options.PrivateKey, section, nameof(TlsOptions.PrivateKey));
         RequireFile(options.CaCertificate, section, nameof(TlsOptions.CaCertificate));
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509Certificate2.CreateFromPemFile(options.Certificate, options.PrivateKey);
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            throw new TlsConfigurationException(
-                $"{section}:Certificate '{options.Certificate}' with {section}:PrivateKey '{options.PrivateKey}' is not a PEM certificate and its unencrypted private key: {ex.Message}");
-        }
-
+        var certificate = LoadCertificateWithKey(options, section);
         var authorities = new X509Certificate2Collection();
         try
         {
@@ -148,6 +138,63 @@ public sealed class TlsCredentials : IDisposable
         }
 
         return reason is null;
+    }
+
+    /// <summary>Our certificate with its key; says which of the two files is wrong, and how.</summary>
+    private static X509Certificate2 LoadCertificateWithKey(TlsOptions options, string section)
+    {
+        try
+        {
+            X509Certificate2.CreateFromPem(File.ReadAllText(options.Certificate)).Dispose();
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new TlsConfigurationException($"{section}:Certificate '{options.Certificate}' is not a PEM certificate: {ex.Message}");
+        }
+
+        string label = KeyLabel(options.PrivateKey, section);
+        if (label.StartsWith("ENCRYPTED", StringComparison.Ordinal))
+        {
+            throw new TlsConfigurationException($"{section}:PrivateKey '{options.PrivateKey}' is encrypted; it must be an unencrypted PEM key (as ovs-pki writes).");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(options.Certificate, options.PrivateKey);
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            throw new TlsConfigurationException(
+                $"{section}:PrivateKey '{options.PrivateKey}' is not the key of {section}:Certificate '{options.Certificate}' (or not a key it can use): {ex.Message}");
+        }
+    }
+
+    /// <summary>The label of the first PEM block in the key file that holds a private key (<c>PRIVATE KEY</c>, <c>RSA PRIVATE KEY</c>, ...).</summary>
+    private static string KeyLabel(string path, string section)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TlsConfigurationException($"{section}:PrivateKey '{path}' cannot be read: {ex.Message}");
+        }
+
+        ReadOnlySpan<char> rest = text;
+        while (PemEncoding.TryFind(rest, out var fields))
+        {
+            var label = rest[fields.Label].ToString();
+            if (label.EndsWith("PRIVATE KEY", StringComparison.Ordinal))
+            {
+                return label;
+            }
+
+            rest = rest[fields.Location.End..];
+        }
+
+        throw new TlsConfigurationException($"{section}:PrivateKey '{path}' holds no PEM private key.");
     }
 
     private static void RequireFile(string path, string section, string setting)

@@ -39,6 +39,7 @@ internal sealed class TlsServerHandler : ChannelDuplexHandler
     private TaskCompletionSource? _batch;
     private bool _ready;
     private bool _closed;
+    private bool _decryptedInRead;
 
     /// <param name="onReady">Called on the event loop after the handshake, before <c>ChannelActive</c> goes on (adds timers that must not run during the handshake).</param>
     public TlsServerHandler(TlsCredentials credentials, TimeSpan handshakeTimeout, TlsRefusals refusals, Action<IChannelPipeline> onReady)
@@ -70,7 +71,13 @@ internal sealed class TlsServerHandler : ChannelDuplexHandler
 
     public override void ChannelReadComplete(IChannelHandlerContext context)
     {
-        // Decrypted bytes come with their own ReadComplete, from the read loop.
+        // Bytes decrypted inline during this read get one ReadComplete, so the handlers behind flush once per
+        // socket read (one SslStream.Write for all their answers); those decrypted off the loop bring their own.
+        if (_decryptedInRead)
+        {
+            _decryptedInRead = false;
+            context.FireChannelReadComplete();
+        }
     }
 
     public override void ChannelInactive(IChannelHandlerContext context)
@@ -203,6 +210,7 @@ internal sealed class TlsServerHandler : ChannelDuplexHandler
             }
 
             _ready = true;
+            _pipe!.InlineReads = true;
             _onReady(context.Channel.Pipeline);
             context.FireChannelActive();
             Flush(context);
@@ -221,6 +229,21 @@ internal sealed class TlsServerHandler : ChannelDuplexHandler
                 if (n == 0)
                 {
                     break;
+                }
+
+                if (context.Executor.InEventLoop)
+                {
+                    // Completed inline by ChannelPipeStream.Feed, inside this channel's ChannelRead.
+                    if (_closed)
+                    {
+                        break;
+                    }
+
+                    var inline = context.Allocator.Buffer(n);
+                    inline.WriteBytes(chunk, 0, n);
+                    _decryptedInRead = true;
+                    context.FireChannelRead(inline);
+                    continue;
                 }
 
                 await _inFlight.WaitAsync().ConfigureAwait(false);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Integration.Tests.Harness;
 
 /// <summary>One <c>transact</c> a manager sent to this host's ovsdb-server, as the server logged it, with the server's reply.</summary>
-/// <param name="Remote">The connection's name in the log: <c>tcp:&lt;manager ip&gt;:&lt;port&gt;</c> for a <c>set-manager</c> target.</param>
+/// <param name="Remote">The connection's name in the log: <c>tcp:&lt;manager ip&gt;:&lt;port&gt;</c> for a <c>set-manager</c> target, <c>ssl:...</c> over TLS.</param>
 /// <param name="Line">Its line number in the log (later requests have higher ones).</param>
 /// <param name="Params">The request's params, <c>["Open_vSwitch", op, ...]</c>, as JSON text (what <c>ovsdb-client transact</c> takes).</param>
 /// <param name="Reply">The reply's result (or error) as JSON text; null while unanswered.</param>
@@ -12,7 +12,7 @@ internal sealed record OvsdbLoggedTransaction(string Remote, int Line, string Pa
 internal sealed partial class OvsHypervisor
 {
     /// <summary>
-    /// Every <c>transact</c> received over TCP (managers), with its reply, in log order, from the JSON-RPC debug log
+    /// Every <c>transact</c> received over TCP or TLS (managers), with its reply, in log order, from the JSON-RPC debug log
     /// that <see cref="HostPlumbing.Ovsdb"/> hosts keep (<c>-vjsonrpc:file:dbg</c>).
     /// </summary>
     public IReadOnlyList<OvsdbLoggedTransaction> ManagerTransactions()
@@ -57,9 +57,9 @@ internal sealed partial class OvsHypervisor
         return r.Stdout.Trim() + r.Stderr.Trim();
     }
 
-    [GeneratedRegex(@"\|jsonrpc\|DBG\|(?<remote>tcp:[^ ]+): received request, method=""transact"", params=(?<params>.*), id=(?<id>\S+)$")]
+    [GeneratedRegex(@"\|jsonrpc\|DBG\|(?<remote>(?:tcp|ssl):[^ ]+): received request, method=""transact"", params=(?<params>.*), id=(?<id>\S+)$")]
     private static partial Regex RequestLine();
 
-    [GeneratedRegex(@"\|jsonrpc\|DBG\|(?<remote>tcp:[^ ]+): send (?:reply|error), (?:result|error)=(?<result>.*), id=(?<id>\S+)$")]
+    [GeneratedRegex(@"\|jsonrpc\|DBG\|(?<remote>(?:tcp|ssl):[^ ]+): send (?:reply|error), (?:result|error)=(?<result>.*), id=(?<id>\S+)$")]
     private static partial Regex ReplyLine();
 }

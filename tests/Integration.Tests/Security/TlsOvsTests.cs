@@ -14,34 +14,20 @@ namespace Integration.Tests.Security;
 [TestFixture]
 [Category("RealOvs")]
 [NonParallelizable]
-public sealed class TlsOvsTests
+public sealed class TlsOvsTests : TlsOvsBed
 {
-    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(60);
-    private OvsPki? _pki;
-    private OvsdbTopology? _topology;
-
-    private OvsdbTopology Topology => _topology ?? throw new InvalidOperationException("no bed");
-
-    private OvsHypervisor Good => Topology.Hosts[0];
-
-    private OvsHypervisor Rogue => Topology.Hosts[1];
-
     private string ControllerIp => Topology.Controller.Ip;
 
     [OneTimeSetUp]
     public async Task StartBed()
     {
-        OvsPreconditions.RequireRootAndOvs("ethtool", "dotnet", "ovs-pki");
-        var prefix = TestPrefix.New();
-        _pki = await OvsPki.CreateAsync(prefix);
-        var settings = new Dictionary<string, string?>(_pki.ControllerSettings())
+        await StartBedAsync(new Dictionary<string, string?>
         {
             ["Ovsdb:AutoRegister"] = "true",
             ["OpenFlow:Tls:HandshakeTimeout"] = "00:00:05",
-        };
-        _topology = await OvsdbTopology.CreateAsync(2, settings, connect: false, prefix: prefix);
-        await Good.VsctlAsync("set-ssl", _pki.SwitchKey, _pki.SwitchCertificate, _pki.ControllerCa);
-        await Rogue.VsctlAsync("set-ssl", _pki.RogueKey, _pki.RogueCertificate, _pki.ControllerCa);
+        });
+        await Good.VsctlAsync("set-ssl", Pki.SwitchKey, Pki.SwitchCertificate, Pki.ControllerCa);
+        await Rogue.VsctlAsync("set-ssl", Pki.RogueKey, Pki.RogueCertificate, Pki.ControllerCa);
         foreach (var host in Topology.Hosts)
         {
             await host.IdentifyAsync(Topology.SystemId(host), Topology.UnderlayIp(host));
@@ -50,27 +36,6 @@ public sealed class TlsOvsTests
 
         // A refused host retries with OVS's backoff (up to 8 s by default); keep the rogue's retries frequent.
         await Rogue.VsctlAsync("set", "manager", $"ssl:{ControllerIp}:{ControllerProcess.OvsdbPort}", "max_backoff=1000");
-    }
-
-    [TearDown]
-    public async Task PrintStateOnFailure()
-    {
-        if (_topology is not null && TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            await TestContext.Out.WriteLineAsync(await _topology.DiagnosticsAsync());
-            await TestContext.Out.WriteLineAsync("=== controller log (tail)\n" + _topology.Controller.LogTail(80));
-        }
-    }
-
-    [OneTimeTearDown]
-    public async Task StopBed()
-    {
-        if (_topology is not null)
-        {
-            await _topology.DisposeAsync();
-        }
-
-        _pki?.Dispose();
     }
 
     [Test]
