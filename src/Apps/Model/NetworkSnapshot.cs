@@ -64,23 +64,95 @@ public sealed record LocalVlan(string HostId, string NetworkId, ushort Vlan);
 
 /// <summary>
 /// An immutable, consistent view of everything the store holds, handed to the pure apps.
-/// The store builds a new one after every committed change.
+/// The store publishes a new one after every committed change.
 /// </summary>
-public sealed record NetworkSnapshot(
-    long Version,
-    ImmutableArray<NetworkInfo> Networks,
-    ImmutableArray<HostInfo> Hosts,
-    ImmutableArray<PortInfo> Ports,
-    ImmutableArray<LocalVlan> LocalVlans)
+/// <remarks>
+/// A snapshot made with <see cref="Deferred"/> knows its version at once and builds its arrays on first
+/// use, once, from the immutable state it was given: the store publishes one per write in O(1), and only
+/// the snapshots somebody reads (a reconciler after its debounce, a REST request) pay for their arrays.
+/// Either way a snapshot never changes once made. Equality compares the version and the arrays' identity,
+/// as a positional record over <see cref="ImmutableArray{T}"/> would.
+/// </remarks>
+public sealed record NetworkSnapshot
 {
-    private readonly ImmutableArray<TunnelPortDeclaration> _tunnelPorts = [];
+    private Lazy<Contents> _contents;
+
+    public NetworkSnapshot(
+        long Version,
+        ImmutableArray<NetworkInfo> Networks,
+        ImmutableArray<HostInfo> Hosts,
+        ImmutableArray<PortInfo> Ports,
+        ImmutableArray<LocalVlan> LocalVlans)
+    {
+        this.Version = Version;
+        _contents = Built(new Contents(Networks, Hosts, Ports, LocalVlans, []));
+    }
+
+    private NetworkSnapshot(long version, Func<Contents> build)
+    {
+        Version = version;
+        _contents = new Lazy<Contents>(build, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     public static NetworkSnapshot Empty { get; } = new(0, [], [], [], []);
+
+    public long Version { get; init; }
+
+    public ImmutableArray<NetworkInfo> Networks
+    {
+        get => _contents.Value.Networks;
+        init => _contents = Built(_contents.Value with { Networks = value });
+    }
+
+    public ImmutableArray<HostInfo> Hosts
+    {
+        get => _contents.Value.Hosts;
+        init => _contents = Built(_contents.Value with { Hosts = value });
+    }
+
+    public ImmutableArray<PortInfo> Ports
+    {
+        get => _contents.Value.Ports;
+        init => _contents = Built(_contents.Value with { Ports = value });
+    }
+
+    public ImmutableArray<LocalVlan> LocalVlans
+    {
+        get => _contents.Value.LocalVlans;
+        init => _contents = Built(_contents.Value with { LocalVlans = value });
+    }
 
     /// <summary>Operator-declared tunnel ports whose names do not say where they lead (empty by default).</summary>
     public ImmutableArray<TunnelPortDeclaration> TunnelPorts
     {
-        get => _tunnelPorts;
-        init => _tunnelPorts = value.IsDefault ? [] : value;
+        get => _contents.Value.TunnelPorts;
+        init => _contents = Built(_contents.Value with { TunnelPorts = value.IsDefault ? [] : value });
     }
+
+    /// <summary>True once the arrays exist (always for a snapshot made with the constructor).</summary>
+    public bool IsBuilt => _contents.IsValueCreated;
+
+    /// <summary>
+    /// A snapshot of <paramref name="version"/> whose arrays <paramref name="build"/> makes on first use,
+    /// at most once, on whichever thread reads first. <paramref name="build"/> must read immutable data only.
+    /// </summary>
+    public static NetworkSnapshot Deferred(long version, Func<NetworkSnapshot> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return new NetworkSnapshot(version, () => build()._contents.Value);
+    }
+
+    public bool Equals(NetworkSnapshot? other) =>
+        other is not null && Version == other.Version && _contents.Value.Equals(other._contents.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Version, _contents.Value);
+
+    private static Lazy<Contents> Built(Contents contents) => new(contents);
+
+    private sealed record Contents(
+        ImmutableArray<NetworkInfo> Networks,
+        ImmutableArray<HostInfo> Hosts,
+        ImmutableArray<PortInfo> Ports,
+        ImmutableArray<LocalVlan> LocalVlans,
+        ImmutableArray<TunnelPortDeclaration> TunnelPorts);
 }

@@ -10,33 +10,27 @@ namespace Controller.Store;
 /// </summary>
 internal static class StoreAllocation
 {
+    /// <summary>The lowest segment id no network holds: a binary search over the sorted ids, O(log² n).</summary>
     public static uint LowestFreeSegment(StoreState state)
     {
-        var count = state.Networks.Count;
-        if (count == 0)
+        // Ids are unique and >= 1, so segments[i] >= i + 1, with equality exactly up to the first gap.
+        var segments = state.Indexes.Segments;
+        int lo = 0, hi = segments.Count;
+        while (lo < hi)
         {
-            return 1;
-        }
-
-        // Segment ids are unique and >= 1, so max == count means 1..count are all taken: no scan needed.
-        var max = state.Networks.Values.Max(x => x.SegmentId);
-        if (max == count && (uint)max < TenantStore.MaxSegmentId)
-        {
-            return (uint)max + 1;
-        }
-
-        uint expected = 1;
-        foreach (var s in state.Networks.Values.Select(x => x.SegmentId).Order())
-        {
-            if ((uint)s != expected)
+            var mid = lo + ((hi - lo) / 2);
+            if (segments[mid] == mid + 1)
             {
-                return expected;
+                lo = mid + 1;
             }
-
-            expected++;
+            else
+            {
+                hi = mid;
+            }
         }
 
-        return expected <= TenantStore.MaxSegmentId ? expected : throw new SegmentPoolExhaustedException();
+        var free = (uint)lo + 1;
+        return free <= TenantStore.MaxSegmentId ? free : throw new SegmentPoolExhaustedException();
     }
 
     /// <summary>
@@ -85,10 +79,9 @@ internal static class StoreAllocation
     public static string FreeHostName(StoreState state, string wanted)
     {
         var max = TenantStore.MaxNameLength;
-        var taken = state.Hosts.Values.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         var baseName = wanted.Length > max ? wanted[..max] : wanted;
         var name = baseName;
-        for (var n = 2; taken.Contains(name); n++)
+        for (var n = 2; state.Indexes.HostByName.ContainsKey(name); n++)
         {
             var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
             name = (baseName.Length + suffix.Length > max ? baseName[..(max - suffix.Length)] : baseName) + suffix;

@@ -7,7 +7,8 @@ namespace Controller.Store;
 /// Everything the store holds, as one immutable value: the documents of every collection by id, and the
 /// backend revision they were read at (etcd: the mod revision of the store's head key; LiteDB: a counter).
 /// Reads never touch the backend; a write derives the next state from this one. Documents inside a state are
-/// never changed in place: a write edits a <see cref="Copy{T}"/>.
+/// never changed in place: a write edits a <see cref="Copy{T}"/>. Build states only from <see cref="Empty"/> by
+/// <see cref="Apply"/> (or <see cref="ApplyAll"/>): it keeps <see cref="Indexes"/> in step with the documents.
 /// </summary>
 internal sealed record StoreState(
     long Revision,
@@ -31,13 +32,33 @@ internal sealed record StoreState(
 
     private static readonly JsonSerializerOptions CopyOptions = new();
 
+    /// <summary>Lookups over the documents (uniqueness keys, port counts), updated by <see cref="Apply"/>.</summary>
+    public StoreIndexes Indexes { get; private init; } = StoreIndexes.Empty;
+
     /// <summary>A deep copy of a document, to edit without touching the state it came from.</summary>
     public static T Copy<T>(T document)
         where T : class =>
         JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(document, CopyOptions), CopyOptions)!;
 
-    /// <summary>The state with one mutation applied.</summary>
-    public StoreState Apply(StoreMutation m) => m.Collection switch
+    /// <summary>The state with one mutation applied. O(log n).</summary>
+    public StoreState Apply(StoreMutation m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var next = ApplyDocument(m);
+        return m.Collection is StoreCollection.Ports or StoreCollection.Networks or StoreCollection.Hosts
+            ? next with { Indexes = Indexes.Update(m.Collection, Find(m.Collection, m.Id), m.Document) }
+            : next;
+    }
+
+    private object? Find(StoreCollection collection, string id) => collection switch
+    {
+        StoreCollection.Ports => Ports.GetValueOrDefault(id),
+        StoreCollection.Networks => Networks.GetValueOrDefault(id),
+        StoreCollection.Hosts => Hosts.GetValueOrDefault(id),
+        _ => null,
+    };
+
+    private StoreState ApplyDocument(StoreMutation m) => m.Collection switch
     {
         StoreCollection.Tenants => this with { Tenants = Set(Tenants, m) },
         StoreCollection.Networks => this with { Networks = Set(Networks, m) },

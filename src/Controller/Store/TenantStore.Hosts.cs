@@ -13,15 +13,16 @@ public sealed partial class TenantStore
 
     public HostInfo? FindHostByDatapathId(ulong datapathId)
     {
-        var key = unchecked((long)datapathId);
-        return _state.Hosts.Values.FirstOrDefault(x => x.DatapathId == key) is { } d ? ToInfo(d) : null;
+        var s = _state;
+        return s.Indexes.HostByDatapathId.TryGetValue(unchecked((long)datapathId), out var id) ? ToInfo(s.Hosts[id]) : null;
     }
 
     /// <summary>The host whose <c>Open_vSwitch.external_ids:system-id</c> is <paramref name="systemId"/>, if any.</summary>
     public HostInfo? FindHostBySystemId(string systemId)
     {
         ArgumentNullException.ThrowIfNull(systemId);
-        return _state.Hosts.Values.FirstOrDefault(x => x.SystemId == systemId) is { } d ? ToInfo(d) : null;
+        var s = _state;
+        return s.Indexes.HostBySystemId.TryGetValue(systemId, out var id) ? ToInfo(s.Hosts[id]) : null;
     }
 
     /// <summary>
@@ -150,7 +151,7 @@ public sealed partial class TenantStore
             throw new EntityNotFoundException("host", id);
         }
 
-        var count = s.Ports.Values.Count(x => x.HostId == id);
+        var count = s.Indexes.PortsOnHost(id);
         if (count > 0)
         {
             throw new DeleteRefusedException($"Host '{id}' still has {count} port(s); delete them first.");
@@ -174,25 +175,25 @@ public sealed partial class TenantStore
 
     private static void CheckHostUnique(StoreState state, HostDocument doc)
     {
-        var others = state.Hosts.Values.Where(x => x.Id != doc.Id).ToList();
-        if (others.FirstOrDefault(x => x.Name == doc.Name) is { } a)
+        var index = state.Indexes;
+        if (index.HostByName.TryGetValue(doc.Name, out var a) && a != doc.Id)
         {
-            throw new StoreConflictException($"Host '{a.Id}' already has the name '{doc.Name}'.", "name");
+            throw new StoreConflictException($"Host '{a}' already has the name '{doc.Name}'.", "name");
         }
 
-        if (doc.DatapathId is { } dpid && others.FirstOrDefault(x => x.DatapathId == dpid) is { } b)
+        if (doc.DatapathId is { } dpid && index.HostByDatapathId.TryGetValue(dpid, out var b) && b != doc.Id)
         {
-            throw new StoreConflictException($"Host '{b.Id}' already has datapath id {unchecked((ulong)dpid):x16}.", "datapathId");
+            throw new StoreConflictException($"Host '{b}' already has datapath id {unchecked((ulong)dpid):x16}.", "datapathId");
         }
 
-        if (doc.SystemId is { } sid && others.FirstOrDefault(x => x.SystemId == sid) is { } s)
+        if (doc.SystemId is { } sid && index.HostBySystemId.TryGetValue(sid, out var s) && s != doc.Id)
         {
-            throw new StoreConflictException($"Host '{s.Id}' already has system id '{sid}'.", "systemId");
+            throw new StoreConflictException($"Host '{s}' already has system id '{sid}'.", "systemId");
         }
 
-        if (others.FirstOrDefault(x => x.TunnelIp == doc.TunnelIp) is { } c)
+        if (index.HostByTunnelIp.TryGetValue(doc.TunnelIp, out var c) && c != doc.Id)
         {
-            throw new StoreConflictException($"Host '{c.Id}' already has tunnel IP {doc.TunnelIp}.", "tunnelIp");
+            throw new StoreConflictException($"Host '{c}' already has tunnel IP {doc.TunnelIp}.", "tunnelIp");
         }
     }
 }

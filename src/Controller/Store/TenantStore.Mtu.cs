@@ -71,7 +71,7 @@ public sealed partial class TenantStore
     /// <summary>Every host the network spans in <paramref name="state"/> must carry its configured MTU.</summary>
     private void CheckMtuFitsSpan(StoreState state, NetworkDocument network, string field)
     {
-        foreach (var hostId in state.Ports.Values.Where(p => p.NetworkId == network.Id).Select(p => p.HostId).Distinct().Order(StringComparer.Ordinal))
+        foreach (var hostId in state.Indexes.HostsOf(network.Id))
         {
             if (state.Hosts.TryGetValue(hostId, out var host))
             {
@@ -83,7 +83,7 @@ public sealed partial class TenantStore
     /// <summary>Every network that spans <paramref name="host"/> in <paramref name="state"/> must still fit it.</summary>
     private void CheckMtuFitsHost(StoreState state, HostDocument host, string field)
     {
-        foreach (var networkId in state.Ports.Values.Where(p => p.HostId == host.Id).Select(p => p.NetworkId).Distinct().Order(StringComparer.Ordinal))
+        foreach (var networkId in state.Indexes.NetworksOn(host.Id))
         {
             if (state.Networks.TryGetValue(networkId, out var network))
             {

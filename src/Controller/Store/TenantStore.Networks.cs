@@ -40,7 +40,7 @@ public sealed partial class TenantStore
         }
 
         var tenantAndName = spec.TenantId + "/" + name;
-        if (state.Networks.Values.Any(x => x.TenantAndName == tenantAndName))
+        if (state.Indexes.NetworkByName.ContainsKey(tenantAndName))
         {
             throw new StoreConflictException($"Tenant '{spec.TenantId}' already has a network named '{name}'.", "name");
         }
@@ -48,9 +48,9 @@ public sealed partial class TenantStore
         uint segment;
         if (spec.SegmentId is { } wanted)
         {
-            if (state.Networks.Values.FirstOrDefault(x => (uint)x.SegmentId == wanted) is { } other)
+            if (state.Indexes.NetworkBySegment.TryGetValue((int)wanted, out var other))
             {
-                throw new StoreConflictException($"Segment id {wanted} is already used by network '{other.Id}'.", "segmentId");
+                throw new StoreConflictException($"Segment id {wanted} is already used by network '{other}'.", "segmentId");
             }
 
             segment = wanted;
@@ -97,7 +97,7 @@ public sealed partial class TenantStore
 
         ThrowIfAny(errors);
         var tenantAndName = doc.TenantId + "/" + n;
-        if (tx.State.Networks.Values.Any(x => x.TenantAndName == tenantAndName && x.Id != id))
+        if (tx.State.Indexes.NetworkByName.TryGetValue(tenantAndName, out var holder) && holder != id)
         {
             throw new StoreConflictException($"Tenant '{doc.TenantId}' already has a network named '{n}'.", "name");
         }
@@ -118,7 +118,7 @@ public sealed partial class TenantStore
             throw new EntityNotFoundException("network", id);
         }
 
-        var count = tx.State.Ports.Values.Count(x => x.NetworkId == id);
+        var count = tx.State.Indexes.PortsOfNetwork(id);
         if (count > 0)
         {
             throw new DeleteRefusedException($"Network '{id}' still has {count} port(s); delete them first.");

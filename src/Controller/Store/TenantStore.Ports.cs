@@ -46,10 +46,10 @@ public sealed partial class TenantStore
         CheckMtuFits(network, s.Hosts[spec.HostId], "hostId");
         var mac = unchecked((long)spec.Mac);
         var networkAndMac = PortDocument.KeyOf(spec.NetworkId, mac);
-        if (s.Ports.Values.FirstOrDefault(x => x.NetworkAndMac == networkAndMac) is { } clash)
+        if (s.Indexes.PortByMac.TryGetValue(networkAndMac, out var clash))
         {
             throw new StoreConflictException(
-                $"MAC {MacText(spec.Mac)} is already used by port '{clash.Id}' in network '{spec.NetworkId}'.", "mac");
+                $"MAC {MacText(spec.Mac)} is already used by port '{clash}' in network '{spec.NetworkId}'.", "mac");
         }
 
         var (binding, _) = StoreAllocation.BindVlan(tx, spec.HostId, spec.NetworkId);
@@ -102,7 +102,7 @@ public sealed partial class TenantStore
     {
         var deleted = tx.State.Ports.TryGetValue(id, out var d) ? d : throw new EntityNotFoundException("port", id);
         tx.Delete(StoreCollection.Ports, id);
-        if (!tx.State.Ports.Values.Any(x => x.HostId == deleted.HostId && x.NetworkId == deleted.NetworkId))
+        if (tx.State.Indexes.PortsOf(deleted.HostId, deleted.NetworkId) == 0)
         {
             StoreAllocation.UnbindVlan(tx, deleted.HostId, deleted.NetworkId);
         }
@@ -140,9 +140,9 @@ public sealed partial class TenantStore
         }
 
         var text = ip.ToString();
-        if (state.Ports.Values.FirstOrDefault(x => x.NetworkId == network.Id && x.Ipv6 == text && x.Id != portId) is { } clash)
+        if (state.Indexes.PortByIpv6.TryGetValue(StoreIndexes.AddressKey(network.Id, text), out var clash) && clash != portId)
         {
-            throw new StoreConflictException($"IPv6 {text} is already used by port '{clash.Id}' in network '{network.Id}'.", "ipv6");
+            throw new StoreConflictException($"IPv6 {text} is already used by port '{clash}' in network '{network.Id}'.", "ipv6");
         }
     }
 
@@ -169,9 +169,9 @@ public sealed partial class TenantStore
         }
 
         var text = ip.ToString();
-        if (state.Ports.Values.FirstOrDefault(x => x.NetworkId == network.Id && x.Ip == text && x.Id != portId) is { } clash)
+        if (state.Indexes.PortByIp.TryGetValue(StoreIndexes.AddressKey(network.Id, text), out var clash) && clash != portId)
         {
-            throw new StoreConflictException($"IP {text} is already used by port '{clash.Id}' in network '{network.Id}'.", "ip");
+            throw new StoreConflictException($"IP {text} is already used by port '{clash}' in network '{network.Id}'.", "ip");
         }
     }
 }

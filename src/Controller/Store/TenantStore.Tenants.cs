@@ -44,7 +44,7 @@ public sealed partial class TenantStore
             throw new EntityNotFoundException("tenant", id);
         }
 
-        var count = tx.State.Networks.Values.Count(x => x.TenantId == id);
+        var count = tx.State.Indexes.NetworksPerTenant.GetValueOrDefault(id);
         if (count > 0)
         {
             throw new DeleteRefusedException($"Tenant '{id}' still has {count} network(s); delete them first.");

@@ -79,19 +79,24 @@ public sealed partial class TenantStore
         }
     }
 
-    /// <summary>Publishes the snapshot of the new state when the write touched anything in it. Under the lock.</summary>
+    /// <summary>
+    /// Publishes the snapshot of the new state when the write touched anything in it. Under the lock, in O(1):
+    /// the snapshot builds its arrays when first read (<see cref="NetworkSnapshot.Deferred"/>), from the
+    /// immutable state of this version, so a burst of writes costs one build per reader, not one per write.
+    /// </summary>
     private void Publish(IReadOnlyList<StoreMutation> mutations)
     {
         if (mutations.Any(m => m.Collection != StoreCollection.Tenants))
         {
-            var next = SnapshotOf(_state, _current.Version + 1);
+            var state = _state;
+            var next = DeferredSnapshotOf(state, _current.Version + 1);
             _current = next;
             foreach (var c in _subscribers)
             {
                 c.Writer.TryWrite(next);
             }
 
-            TenantStoreLog.Published(_logger, next.Version, next.Networks.Length, next.Hosts.Length, next.Ports.Length, next.LocalVlans.Length);
+            TenantStoreLog.Published(_logger, next.Version, state.Networks.Count, state.Hosts.Count, state.Ports.Count, state.LocalVlans.Count);
             RaiseChanged(next);
         }
 
@@ -205,6 +210,9 @@ public sealed partial class TenantStore
     private static readonly ConditionalWeakTable<NetworkDocument, NetworkDetails> NetworkCache = [];
     private static readonly ConditionalWeakTable<HostDocument, HostInfo> HostCache = [];
     private static readonly ConditionalWeakTable<PortDocument, PortInfo> PortCache = [];
+
+    private static NetworkSnapshot DeferredSnapshotOf(StoreState s, long version) =>
+        NetworkSnapshot.Deferred(version, () => SnapshotOf(s, version));
 
     /// <summary>The snapshot of a state. Documents are immutable once in a state, so their conversions are cached.</summary>
     private static NetworkSnapshot SnapshotOf(StoreState s, long version) => new(

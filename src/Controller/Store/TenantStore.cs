@@ -18,7 +18,8 @@ namespace Controller.Store;
 /// behind; a commit that lost a race to another controller is retried on the newer state, a bounded number of
 /// times. Writes are serialised by one lock.</para>
 /// <para>After every committed write (local or, with etcd, remote) that changes networks, hosts, ports, tunnel
-/// ports or local VLANs the store builds the next <see cref="NetworkSnapshot"/> (version + 1) and publishes it
+/// ports or local VLANs the store makes the next <see cref="NetworkSnapshot"/> (version + 1; its arrays are built
+/// from that version's immutable state when first read, so a write costs O(log n) however big the store) and publishes it
 /// three ways, in this order, under the write lock so that every observer sees versions in order:
 /// <see cref="Current"/> is replaced; every reader from <see cref="Subscribe"/> receives it (a reader holds at
 /// most one pending snapshot, older ones are dropped: it always ends on the latest); then <see cref="Changed"/>
@@ -47,7 +48,7 @@ public sealed partial class TenantStore : IDisposable
         _persistence = persistence;
         _logger = logger ?? NullLogger.Instance;
         _state = persistence.Load();
-        _current = SnapshotOf(_state, 1);
+        _current = DeferredSnapshotOf(_state, 1);
         persistence.Start(new RemoteSink(this));
     }
 

@@ -81,17 +81,15 @@ internal sealed class LiteDbPersistence : IStorePersistence
         return new LiteDbPersistence(new LiteDatabase(stream, CreateMapper()), "(stream)");
     }
 
-    public StoreState Load() => StoreState.Empty with
-    {
-        Revision = _revision,
-        Tenants = StoreState.Empty.Tenants.AddRange(_tenants.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-        Networks = StoreState.Empty.Networks.AddRange(_networks.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-        Hosts = StoreState.Empty.Hosts.AddRange(_hosts.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-        Ports = StoreState.Empty.Ports.AddRange(_ports.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-        TunnelPorts = StoreState.Empty.TunnelPorts.AddRange(_tunnelPorts.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-        LocalVlans = StoreState.Empty.LocalVlans.AddRange(_vlans.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-        VlanPools = StoreState.Empty.VlanPools.AddRange(_pools.FindAll().Select(d => KeyValuePair.Create(d.Id, d))),
-    };
+    public StoreState Load() => StoreState.Empty.ApplyAll(
+        _tenants.FindAll().Select(d => new StoreMutation(StoreCollection.Tenants, d.Id, d))
+            .Concat(_networks.FindAll().Select(d => new StoreMutation(StoreCollection.Networks, d.Id, d)))
+            .Concat(_hosts.FindAll().Select(d => new StoreMutation(StoreCollection.Hosts, d.Id, d)))
+            .Concat(_ports.FindAll().Select(d => new StoreMutation(StoreCollection.Ports, d.Id, d)))
+            .Concat(_tunnelPorts.FindAll().Select(d => new StoreMutation(StoreCollection.TunnelPorts, d.Id, d)))
+            .Concat(_vlans.FindAll().Select(d => new StoreMutation(StoreCollection.LocalVlans, d.Id, d)))
+            .Concat(_pools.FindAll().Select(d => new StoreMutation(StoreCollection.VlanPools, d.Id, d))))
+        with { Revision = _revision };
 
     public CommitOutcome Commit(long basisRevision, IReadOnlyList<StoreMutation> mutations)
     {
