@@ -5,6 +5,31 @@ namespace Controller.Switches;
 
 internal sealed partial class SwitchSession
 {
+    private const int LogHexBytes = 32;
+
+    private readonly LogLimiter _logLimiter;
+
+    /// <summary>Log lines of this switch suppressed by the rate limit.</summary>
+    internal long LogLinesSuppressed => _logLimiter.SuppressedTotal;
+
+    /// <summary>Rate limit for this switch's log lines; logs the summary of what it suppressed before the next line.</summary>
+    private bool MayLog()
+    {
+        if (!_logLimiter.TryAcquire(out var suppressed))
+        {
+            return false;
+        }
+
+        if (suppressed != 0)
+        {
+            LogSuppressed(_logger, _scope.DatapathId, _scope.Remote, suppressed);
+        }
+
+        return true;
+    }
+
+    private static string Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(data[..Math.Min(data.Length, LogHexBytes)]);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Connection from {Remote}; HELLO sent")]
     private static partial void LogConnected(ILogger logger, string remote);
 

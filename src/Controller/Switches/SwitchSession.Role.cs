@@ -10,6 +10,7 @@ namespace Controller.Switches;
 /// </summary>
 internal sealed partial class SwitchSession
 {
+    private ControllerRole _role = ControllerRole.Equal;
     private ulong _generation;
 
     /// <summary>The generation id of the last role the switch granted (0 before any).</summary>
