@@ -177,12 +177,13 @@ internal sealed class ClusterBed : IAsyncDisposable
         await Underlay.WarmUpAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Every member's store has the object (REST reads are local: this is the watch catching up).</summary>
+    /// <summary>Every member's store has the object (REST reads are local: this is the watch catching up; a member whose watch stream
+    /// broke with the quorum gets it back by the head probe, which reloads after four probes behind: 20 s was too short at load 26).</summary>
     public async Task WaitEverywhereAsync(string path, IReadOnlyList<ControllerProcess>? live = null)
     {
         foreach (var c in live ?? Controllers)
         {
-            await Poll.UntilAsync(async () => await c.Rest.TryGetAsync(path).ConfigureAwait(false) is not null, TimeSpan.FromSeconds(20), $"{c.Namespace} to see {path}").ConfigureAwait(false);
+            await Poll.UntilAsync(async () => await c.Rest.TryGetAsync(path).ConfigureAwait(false) is not null, TimeSpan.FromSeconds(40), $"{c.Namespace} to see {path}").ConfigureAwait(false);
         }
     }
 
