@@ -58,6 +58,13 @@ for f in files:
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0)) + int(c.get("inconclusive", 0))
+# The failures again, last, so that a log cut to its tail still names them.
+for f in files:
+    for r in ET.parse(f).getroot().iter("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}UnitTestResult"):
+        if r.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+            msg = r.find(".//{*}Output/{*}ErrorInfo/{*}Message")
+            text = (msg.text or "").strip().replace("\n", " | ") if msg is not None else ""
+            print(f"FAILED {r.get('testName')} ({r.get('duration')}): {text[:600]}")
 rc = int(sys.argv[2])
 missing = int(sys.argv[3]) - len(files)
 if missing > 0:
