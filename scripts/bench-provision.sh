@@ -225,6 +225,10 @@ if [[ -n "$REC_ALL" ]]; then
     r3 "real OVS with $(j "$FILL_JSON" .installed) installed flows ($(j "$FILL_JSON" .ovs_flows) in \`dump-flows\`), controller restarted: switch listed by REST -> lastReconcile appears (wall, 5 ms poll), ms" .wall_connect_to_reconcile_ms
     r3 "same, connectedSince -> lastReconcile.at (controller clock), ms" .server_connect_to_reconcile_at_ms
     r3 "lastReconcile.durationMs" .reconcile.durationMs
+    r3 "lastReconcile.phases: compute desired, ms" .reconcile.phases.computeMs
+    r3 "lastReconcile.phases: flow read-back (multipart dump and decode), ms" .reconcile.phases.readBackMs
+    r3 "lastReconcile.phases: diff, ms" .reconcile.phases.diffMs
+    r3 "lastReconcile.phases: apply, ms" .reconcile.phases.applyMs
     r3 "lastReconcile added + modified + deleted" "(.reconcile.added + .reconcile.modified + .reconcile.deleted)"
     r3 "lastReconcile unchanged" .reconcile.unchanged
     r3 "FLOW_MODs sent per restart: /metrics ofcontroller_flow_mods_total" .flow_mods_total
@@ -235,6 +239,7 @@ fi
 if [[ -n "$FULL_JSON" ]]; then
     echo "| 4. host 1's table wiped ($WIPED flows left) with the controller down, restarted: full install, connectedSince -> lastReconcile.at, ms | 1 | | $(f1 "$FULL_JSON" .server_connect_to_reconcile_at_ms) | |"
     echo "| 4. same, lastReconcile.durationMs (flow read-back, diff, FLOW_MODs in one bundle or batch, barrier/commit confirmed) | 1 | | $(f1 "$FULL_JSON" .reconcile.durationMs) | |"
+    echo "| 4. same, phases: compute / read-back / diff / apply, ms | 1 | | $(f1 "$FULL_JSON" .reconcile.phases.computeMs) / $(f1 "$FULL_JSON" .reconcile.phases.readBackMs) / $(f1 "$FULL_JSON" .reconcile.phases.diffMs) / $(f1 "$FULL_JSON" .reconcile.phases.applyMs) | |"
     echo "| 4. flows added by that reconcile / our flows in \`dump-flows\` afterwards | 1 | | $(j "$FULL_JSON" .reconcile.added) / $FULL_OVS | |"
 fi
 if [[ -n "$EMU_JSON" ]]; then

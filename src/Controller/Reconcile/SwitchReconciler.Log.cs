@@ -6,8 +6,8 @@ public sealed partial class SwitchReconciler
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Reconciled {Dpid}: {Added} added, {Modified} modified, {Deleted} deleted, {Unchanged} unchanged in {DurationMs:F1} ms (full {Full})")]
-        public static partial void Reconciled(ILogger logger, string dpid, int added, int modified, int deleted, int unchanged, double durationMs, bool full);
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Reconciled {Dpid}: {Added} added, {Modified} modified, {Deleted} deleted, {Unchanged} unchanged in {DurationMs:F1} ms (full {Full}; compute {ComputeMs:F1}, read-back {ReadBackMs:F1}, diff {DiffMs:F1}, apply {ApplyMs:F1} ms)")]
+        public static partial void Reconciled(ILogger logger, string dpid, int added, int modified, int deleted, int unchanged, double durationMs, bool full, double computeMs, double readBackMs, double diffMs, double applyMs);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Reconcile of {Dpid} failed; full resync in {RetryMs} ms")]
         public static partial void Failed(ILogger logger, string dpid, double retryMs, Exception exception);

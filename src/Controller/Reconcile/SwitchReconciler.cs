@@ -395,6 +395,8 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             _desired = ordered;
         }
 
+        var computed = _time.GetTimestamp();
+        var computeMs = Milliseconds(started, computed);
         Dictionary<FlowKey, FlowEntry> installed;
         if (full)
         {
@@ -417,9 +419,12 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
 
             // The dump also feeds the diff, including its foreign entries (for overwrite warnings).
             installed = new Dictionary<FlowKey, FlowEntry>(installed);
+            var readBack = _time.GetTimestamp();
             var diffFull = FlowDiff.Compute(ordered, dumped, _scope);
+            var diffed = _time.GetTimestamp();
             await ApplyAsync(diffFull, installed, ct, atomic: true).ConfigureAwait(false);
-            Finish(diffFull, installed, started, full: true, network.Version);
+            var phasesFull = new ReconcilePhases(computeMs, Milliseconds(computed, readBack), Milliseconds(readBack, diffed), Milliseconds(diffed, _time.GetTimestamp()));
+            Finish(diffFull, installed, started, full: true, network.Version, phasesFull);
             EnsureMonitor();
             return;
         }
@@ -430,10 +435,14 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
 
         var diff = FlowDiff.Compute(ordered, installed.Values, _scope);
+        var done = _time.GetTimestamp();
         await ApplyAsync(diff, installed, ct, atomic: false).ConfigureAwait(false);
-        Finish(diff, installed, started, full: false, network.Version);
+        var phases = new ReconcilePhases(computeMs, 0, Milliseconds(computed, done), Milliseconds(done, _time.GetTimestamp()));
+        Finish(diff, installed, started, full: false, network.Version, phases);
         EnsureMonitor();
     }
+
+    private double Milliseconds(long from, long to) => _time.GetElapsedTime(from, to).TotalMilliseconds;
 
     private async Task ApplyAsync(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, CancellationToken ct, bool atomic)
     {
@@ -510,7 +519,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
     }
 
-    private void Finish(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, long started, bool full, long version)
+    private void Finish(FlowDiffResult diff, Dictionary<FlowKey, FlowEntry> installed, long started, bool full, long version, ReconcilePhases phases)
     {
         Interlocked.Exchange(ref _confirmedVersion, version);
         _state = ReconcilerState.InSync;
@@ -527,7 +536,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
 
         var ms = _time.GetElapsedTime(started).TotalMilliseconds;
-        var info = new ReconcileInfo(_time.GetUtcNow(), diff.Adds.Count, diff.Modifies.Count, diff.Deletes.Count, diff.Unchanged, ms);
+        var info = new ReconcileInfo(_time.GetUtcNow(), diff.Adds.Count, diff.Modifies.Count, diff.Deletes.Count, diff.Unchanged, ms, phases);
         lock (_lock)
         {
             _installed = installed;
@@ -536,7 +545,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _runs);
-        Log.Reconciled(_logger, _dpid, info.Added, info.Modified, info.Deleted, info.Unchanged, ms, full);
+        Log.Reconciled(_logger, _dpid, info.Added, info.Modified, info.Deleted, info.Unchanged, ms, full, phases.ComputeMs, phases.ReadBackMs, phases.DiffMs, phases.ApplyMs);
         Reconciled?.Invoke(this, info);
     }
 

@@ -48,7 +48,15 @@ public sealed record ReconcileInfo(
     int Modified,
     int Deleted,
     int Unchanged,
-    double DurationMs);
+    double DurationMs,
+    ReconcilePhases? Phases = null);
+
+/// <summary>
+/// Where a reconcile's time went, in milliseconds: computing the desired flows (and ordering them), reading the
+/// switch's flows back (full reconciles only; zero otherwise), diffing, and applying the changes (sent and confirmed
+/// by a barrier or a bundle commit).
+/// </summary>
+public sealed record ReconcilePhases(double ComputeMs, double ReadBackMs, double DiffMs, double ApplyMs);
 
 /// <summary>Placeholder used until the OpenFlow server registers the real directory.</summary>
 internal sealed class EmptySwitchDirectory : ISwitchDirectory

@@ -84,7 +84,20 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
         }
     }
 
-    public Task<IReadOnlyList<FlowEntry>> DumpFlowsAsync(ulong cookie, ulong cookieMask, CancellationToken cancellationToken)
+    /// <summary>How long each dump takes before it answers (a switch reading out a large table).</summary>
+    public TimeSpan DumpDelay { get; set; }
+
+    public async Task<IReadOnlyList<FlowEntry>> DumpFlowsAsync(ulong cookie, ulong cookieMask, CancellationToken cancellationToken)
+    {
+        if (DumpDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(DumpDelay, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Dump(cookie, cookieMask);
+    }
+
+    private IReadOnlyList<FlowEntry> Dump(ulong cookie, ulong cookieMask)
     {
         lock (_lock)
         {
@@ -101,7 +114,7 @@ internal sealed class FakeFlowSwitch : IFlowSwitch
                     .Where(f => (f.Cookie.Value & cookieMask) == (cookie & cookieMask))
                     .Select(f => f with { Match = new Match(f.Match.Fields.Reverse()) }),
             ];
-            return Task.FromResult(result);
+            return result;
         }
     }
 

@@ -97,6 +97,31 @@ public sealed class SwitchReconcilerTests
     }
 
     [Test]
+    public async Task LastReconcile_SaysWhereTheTimeWent_ReadBackOnlyOnFullReconciles()
+    {
+        var sw = new FakeFlowSwitch(Dpid) { DumpDelay = TimeSpan.FromMilliseconds(150) };
+        var app = new BrTunPipeline();
+        var state = TwoHosts();
+        await using var r = await StartedAsync(sw, app, () => state);
+        var first = r.LastReconcile!;
+
+        state = TwoHosts(ports: 3);
+        r.Invalidate();
+        await Poll.UntilAsync(() => r.LastReconcile is { Added: > 0 } l && !ReferenceEquals(l, first) && r.IsIdle, Poll.DefaultTimeout, "the incremental reconcile");
+        var second = r.LastReconcile!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Phases, Is.Not.Null);
+            Assert.That(first.Phases!.ReadBackMs, Is.GreaterThanOrEqualTo(140), "the first reconcile reads the switch back");
+            Assert.That(first.Phases.ComputeMs + first.Phases.ReadBackMs + first.Phases.DiffMs + first.Phases.ApplyMs, Is.LessThanOrEqualTo(first.DurationMs + 0.01));
+            Assert.That(new[] { first.Phases.ComputeMs, first.Phases.DiffMs, first.Phases.ApplyMs }, Has.All.GreaterThanOrEqualTo(0));
+            Assert.That(second.Phases!.ReadBackMs, Is.Zero, "an incremental reconcile diffs against what it installed");
+            Assert.That(sw.Dumps, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task Drift_IsRepaired_DeletesFirstThenBarrierThenAddsAndModifies()
     {
         var app = new ListApp { Flows = Desired() };
