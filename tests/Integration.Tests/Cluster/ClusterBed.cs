@@ -183,7 +183,15 @@ internal sealed class ClusterBed : IAsyncDisposable
     {
         foreach (var c in live ?? Controllers)
         {
-            await Poll.UntilAsync(async () => await c.Rest.TryGetAsync(path).ConfigureAwait(false) is not null, TimeSpan.FromSeconds(40), $"{c.Namespace} to see {path}").ConfigureAwait(false);
+            try
+            {
+                await Poll.UntilAsync(async () => await c.Rest.TryGetAsync(path).ConfigureAwait(false) is not null, TimeSpan.FromSeconds(40), $"{c.Namespace} to see {path}").ConfigureAwait(false);
+            }
+            catch (TimeoutException ex)
+            {
+                // The test's own dispose cannot tell yet that it failed: name what the member's store did here.
+                throw new TimeoutException($"{ex.Message}\n=== {c.Namespace} store and etcd log lines\n{string.Join('\n', c.LogTail(2000).Split('\n').Where(l => l.Contains("etcd", StringComparison.OrdinalIgnoreCase) || l.Contains("store", StringComparison.OrdinalIgnoreCase) || l.Contains("watch", StringComparison.OrdinalIgnoreCase)).TakeLast(60))}", ex);
+            }
         }
     }
 

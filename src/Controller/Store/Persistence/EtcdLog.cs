@@ -17,4 +17,16 @@ internal static partial class EtcdLog
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "etcd watch is behind (local revision {Local}, etcd {Head}); reloading the store and restarting the watch")]
     public static partial void WatchBehind(ILogger logger, long local, long head);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "etcd watch on {Endpoint} from revision {From}")]
+    public static partial void WatchCreated(ILogger logger, string endpoint, long from);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "etcd watch on {Endpoint} ended at revision {Next}: {Reason}")]
+    public static partial void WatchEnded(ILogger logger, string endpoint, long next, string reason);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "etcd watch on {Endpoint} from revision {Next} failed; trying again")]
+    public static partial void WatchFailed(ILogger logger, Exception exception, string endpoint, long next);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "etcd head probe on {Endpoint} failed; trying again")]
+    public static partial void ProbeFailed(ILogger logger, Exception exception, string endpoint);
 }

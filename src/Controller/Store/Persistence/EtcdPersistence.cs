@@ -68,9 +68,12 @@ internal sealed partial class EtcdPersistence : IStorePersistence
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectTimeout = TimeSpan.FromSeconds(1),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(2),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(2),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+                // etcd's server refuses pings closer than --grpc-keepalive-min-time (5 s by default) and pings on a
+                // connection without a stream: it answers both with GOAWAY ENHANCE_YOUR_CALM, which broke the watch
+                // of every member whose watch and probe used different endpoints after a failover.
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 EnableMultipleHttp2Connections = true,
             },
         }))];
@@ -263,10 +266,14 @@ internal sealed partial class EtcdPersistence : IStorePersistence
         while (!ct.IsCancellationRequested)
         {
             var index = _active;
-            using var stream = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var stream = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var created = false;
             Volatile.Write(ref _streamCts, stream);
             try
             {
+                // A member that accepts the stream but never confirms it (half-open, still starting) must not hold
+                // the watch: without a confirmation within a request's deadline, the attempt is given up.
+                stream.CancelAfter(RequestTimeout);
                 using var call = _watch[index].Watch(RequireLeader, cancellationToken: stream.Token);
                 await call.RequestStream.WriteAsync(new WatchRequest
                 {
@@ -291,27 +298,53 @@ internal sealed partial class EtcdPersistence : IStorePersistence
 
                     if (resp.Created)
                     {
+                        created = true;
+                        stream.CancelAfter(Timeout.InfiniteTimeSpan);
+                        EtcdLog.WatchCreated(_logger, _endpoints[index].ToString(), next);
                         SetWatchOk(true);
                     }
 
                     next = Deliver(resp, next);
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
-                return;
+                return; // disposed
             }
             catch (OperationCanceledException)
             {
-                // the probe restarted the stream
+                if (created)
+                {
+                    WatchEnded(index, next, "restarted by the head probe");
+                }
+                else
+                {
+                    // Not confirmed in time: that member is no good for now, try the next one.
+                    NextEndpoint(index);
+                }
             }
             catch (RpcException ex)
             {
+                WatchEnded(index, next, $"{ex.StatusCode} {ex.Status.Detail}");
                 Failed(index, ex);
             }
             catch (StoreUnavailableException)
             {
                 // reload failed; try again below
+            }
+#pragma warning disable CA1031 // the one task that follows other controllers' writes must outlive anything a stream throws
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // E.g. "the call is complete" when etcd ends the stream (no leader) before the create request is
+                // written: nothing to do with this process' state, so try again like any other broken stream.
+                EtcdLog.WatchFailed(_logger, ex, _endpoints[index].ToString(), next);
+                NextEndpoint(index);
+            }
+            finally
+            {
+                Interlocked.CompareExchange(ref _streamCts, null, stream);
+                stream.Dispose();
             }
 
             SetWatchOk(false);
@@ -323,6 +356,28 @@ internal sealed partial class EtcdPersistence : IStorePersistence
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Ends the current watch stream (the watch loop starts another one); no-op between streams.</summary>
+    private void RestartWatch()
+    {
+        try
+        {
+            Volatile.Read(ref _streamCts)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // that stream has just ended by itself
+        }
+    }
+
+    /// <summary>Logs the end of a watch that was up (not every failed attempt while etcd has no quorum).</summary>
+    private void WatchEnded(int index, long next, string reason)
+    {
+        if (_watchOk)
+        {
+            EtcdLog.WatchEnded(_logger, _endpoints[index].ToString(), next, reason);
         }
     }
 
@@ -395,13 +450,13 @@ internal sealed partial class EtcdPersistence : IStorePersistence
                     // The watch has not brought a write that etcd has had for a while: reload and restart it.
                     EtcdLog.WatchBehind(_logger, _sink!.Revision, headRevision);
                     Reload();
-                    Volatile.Read(ref _streamCts)?.Cancel();
+                    RestartWatch();
                     behind = 0;
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
-                return;
+                return; // disposed
             }
             catch (RpcException ex)
             {
@@ -410,6 +465,14 @@ internal sealed partial class EtcdPersistence : IStorePersistence
             catch (StoreUnavailableException)
             {
                 SetQuorum(false);
+            }
+#pragma warning disable CA1031 // the probe is what ends an outage: it must outlive anything one probe throws
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                EtcdLog.ProbeFailed(_logger, ex, _endpoints[index].ToString());
+                SetQuorum(false);
+                NextEndpoint(index);
             }
 
             try
@@ -444,7 +507,16 @@ internal sealed partial class EtcdPersistence : IStorePersistence
         }
 
         SetQuorum(false);
-        if (_endpoints.Length > 1 && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        if (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted)
+        {
+            NextEndpoint(index);
+        }
+    }
+
+    /// <summary>Moves on from endpoint <paramref name="index"/> unless another caller already has.</summary>
+    private void NextEndpoint(int index)
+    {
+        if (_endpoints.Length > 1)
         {
             Interlocked.CompareExchange(ref _active, (index + 1) % _endpoints.Length, index);
         }
