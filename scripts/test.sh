@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=(nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker.io docker-compose debootstrap busybox ndisc6 etcd-server etcd-client prometheus)
+need_pkgs=(curl nodejs npm chromium openvswitch-switch openvswitch-testcontroller mininet socat ethtool iperf3 tcpdump iputils-ping arping python3-os-ken docker.io docker-compose debootstrap busybox ndisc6 etcd-server etcd-client prometheus)
 missing=()
 for p in "${need_pkgs[@]}"; do
   # Node.js may come from elsewhere than Debian (the machine image ships NodeSource's, whose nodejs
@@ -22,6 +22,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "warning: not root, cannot install ${missing[*]}; tests that need them will be skipped"
   fi
+fi
+
+# Compose v2 (not packaged in Debian 12) for the compose tests, which run the file under both versions.
+if [ "$(id -u)" = 0 ] && command -v docker >/dev/null 2>&1; then
+  ./scripts/compose-v2.sh >/dev/null || echo "warning: Compose v2 could not be installed; its compose tests will report themselves skipped"
 fi
 
 results=artifacts/test-results

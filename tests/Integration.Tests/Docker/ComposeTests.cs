@@ -28,37 +28,50 @@ public sealed partial class ComposeTests
         ("node2", "02:0c:0e:00:00:02", "10.203.0.12"),
     ];
 
-    [Test]
-    public async Task ComposeFile_Validates_WithControllerAndTwoUnprivilegedNodes()
+    [TestCase(ComposeVersion.V1)]
+    [TestCase(ComposeVersion.V2)]
+    public async Task ComposeFile_Validates_WithControllerAndTwoUnprivilegedNodes(ComposeVersion version)
     {
-        OvsPreconditions.RequireCommand("docker-compose", "apt-get install docker-compose");
+        await ComposeCommand.RequireAsync(version);
         var file = Path.Combine(Root(), "docker-compose.yml");
+        var compose = ComposeCommand.Argv(version);
 
-        var config = await Sh.RunAsync(["docker-compose", "-f", file, "config"], check: false);
-        var services = await Sh.RunAsync(["docker-compose", "-f", file, "config", "--services"], check: false);
+        var config = await Sh.RunAsync([.. compose, "-f", file, "config"], check: false);
+        Assert.That(config.ExitCode, Is.Zero, config.Stderr);
 
+        // The two versions print the resolved file differently (1.29 short syntax, v2 long), so the checks read
+        // the parsed model, each entry reduced to one form.
+        var services = (await YamlAsync(config.Stdout))["services"]!.AsObject();
+        var nodes = new[] { "node1", "node2" }.Select(n => services[n]!).ToList();
+        var controller = services["controller"]!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(config.ExitCode, Is.Zero, config.Stderr);
-            Assert.That(services.StdoutLines, Is.EquivalentTo(new[] { "controller", "node1", "node2" }));
-            Assert.That(config.Stdout, Does.Contain("Store__Path: /data/controller.db"));
-            Assert.That(config.Stdout, Does.Contain("Plumbing__DatapathType: netdev"));
-            Assert.That(config.Stdout, Does.Contain("controller-data:/data"));
-            Assert.That(config.Stdout, Does.Contain("NET_ADMIN"));
-            Assert.That(config.Stdout, Does.Contain("/dev/net/tun"));
+            Assert.That(services.Select(kv => kv.Key), Is.EquivalentTo(new[] { "controller", "node1", "node2" }));
+            Assert.That(controller["environment"]?["Store__Path"]?.GetValue<string>(), Is.EqualTo("/data/controller.db"));
+            Assert.That(controller["environment"]?["Plumbing__DatapathType"]?.GetValue<string>(), Is.EqualTo("netdev"));
+            Assert.That(Volumes(controller), Does.Contain("controller-data:/data"));
+            Assert.That(Ports(controller), Does.Contain("127.0.0.1:8080:8080"), "REST is published on loopback only by default");
+            Assert.That(Ports(controller), Does.Contain("127.0.0.1:6640:6640"), "so is OVSDB: an open 6640 lets any machine register as a host");
+            Assert.That(Ports(controller), Has.All.StartWith("127.0.0.1:"), "every published port is on loopback by default");
+            foreach (var node in nodes)
+            {
+                Assert.That(node["cap_add"]!.AsArray().Select(c => c!.GetValue<string>()), Does.Contain("NET_ADMIN"));
+                Assert.That(Devices(node), Does.Contain("/dev/net/tun:/dev/net/tun"));
+                Assert.That(node["environment"]?["OFC_CONTROLLER"]?.GetValue<string>(), Is.EqualTo("controller"));
+            }
+
             Assert.That(config.Stdout, Does.Not.Contain("privileged"), "privileged containers cannot start on these machines");
-            Assert.That(config.Stdout, Does.Contain("127.0.0.1:8080:8080"), "REST is published on loopback only by default");
-            Assert.That(config.Stdout, Does.Contain("127.0.0.1:6640:6640"), "so is OVSDB: an open 6640 lets any machine register as a host");
         }
     }
 
-    [Test]
-    public async Task ComposeUp_TwoNodesRegister_AndVmsPingThroughTheOverlay()
+    [TestCase(ComposeVersion.V1)]
+    [TestCase(ComposeVersion.V2)]
+    public async Task ComposeUp_TwoNodesRegister_AndVmsPingThroughTheOverlay(ComposeVersion version)
     {
         OvsPreconditions.RequireRoot("the Docker tests need root (dockerd, debootstrap)");
         OvsPreconditions.RequireCommand("dockerd", "apt-get install docker.io");
         OvsPreconditions.RequireCommand("docker", "apt-get install docker.io");
-        OvsPreconditions.RequireCommand("docker-compose", "apt-get install docker-compose");
+        await ComposeCommand.RequireAsync(version);
         OvsPreconditions.RequireCommand("debootstrap", "apt-get install debootstrap");
         var root = Root();
         var clock = Stopwatch.StartNew();
@@ -69,7 +82,7 @@ public sealed partial class ComposeTests
         await TestContext.Progress.WriteLineAsync(string.Join('\n', build.Stderr.Split('\n').Where(l => l.Contains("[build-images]", StringComparison.Ordinal))));
         var built = clock.Elapsed;
 
-        var compose = await ComposeProject.UpAsync(ComposeProject.NewName(), Path.Combine(root, "docker-compose.yml"));
+        var compose = await ComposeProject.UpAsync(ComposeProject.NewName(), Path.Combine(root, "docker-compose.yml"), version);
         try
         {
             using var rest = new RestClient(await compose.PublishedAsync("controller", 8080));
@@ -104,7 +117,7 @@ public sealed partial class ComposeTests
 
             await TestContext.Progress.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"compose: engine + images {built.TotalSeconds:0.0} s, up + both hosts registered {(registered - built).TotalSeconds:0.0} s, plumbed + pinged {(pinged - registered).TotalSeconds:0.0} s"));
+                $"compose {version}: engine + images {built.TotalSeconds:0.0} s, up + both hosts registered {(registered - built).TotalSeconds:0.0} s, plumbed + pinged {(pinged - registered).TotalSeconds:0.0} s"));
         }
         catch
         {
@@ -116,9 +129,45 @@ public sealed partial class ComposeTests
             await compose.DisposeAsync();
         }
 
-        Assert.That(await compose.LeftoversAsync(), Is.Empty, "docker-compose down -v left containers, networks or volumes");
-        await TestContext.Progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compose: total with down {clock.Elapsed.TotalSeconds:0.0} s"));
+        Assert.That(await compose.LeftoversAsync(), Is.Empty, $"{string.Join(' ', ComposeCommand.Argv(version))} down -v left containers, networks or volumes");
+        await TestContext.Progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compose {version}: total with down {clock.Elapsed.TotalSeconds:0.0} s"));
     }
+
+    /// <summary>YAML to JSON through Python's yaml module (docker-compose 1.29 depends on it, so it is here).</summary>
+    private static async Task<JsonNode> YamlAsync(string yaml)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ofc-compose-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(path, yaml);
+        try
+        {
+            var json = await Sh.RunAsync(["python3", "-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", path]);
+            return JsonNode.Parse(json.Stdout)!;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Published ports as host_ip:published:target, from "127.0.0.1:8080:8080/tcp" (1.29) or the long form (v2).</summary>
+    private static List<string> Ports(JsonNode service) =>
+        [.. (service["ports"]?.AsArray() ?? []).Select(p => p is JsonValue v
+            ? v.GetValue<string>().Split('/')[0]
+            : $"{p!["host_ip"]?.GetValue<string>()}:{Scalar(p["published"])}:{Scalar(p["target"])}")];
+
+    /// <summary>Volumes as source:target, from "controller-data:/data:rw" (1.29) or the long form (v2).</summary>
+    private static List<string> Volumes(JsonNode service) =>
+        [.. (service["volumes"]?.AsArray() ?? []).Select(p => p is JsonValue v
+            ? string.Join(':', v.GetValue<string>().Split(':').Take(2))
+            : $"{p!["source"]?.GetValue<string>()}:{p["target"]?.GetValue<string>()}")];
+
+    /// <summary>Devices as source:target, from "/dev/net/tun:/dev/net/tun" (1.29) or the long form (v2).</summary>
+    private static List<string> Devices(JsonNode service) =>
+        [.. (service["devices"]?.AsArray() ?? []).Select(p => p is JsonValue v
+            ? string.Join(':', v.GetValue<string>().Split(':').Take(2))
+            : $"{p!["source"]?.GetValue<string>()}:{p["target"]?.GetValue<string>()}")];
+
+    private static string Scalar(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
 
     private static string Root() => RepositoryRoot.Find() ?? throw new InvalidOperationException("repository root not found");
 

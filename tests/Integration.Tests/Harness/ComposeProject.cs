@@ -3,6 +3,35 @@ using System.Text.RegularExpressions;
 namespace Integration.Tests.Harness;
 
 /// <summary>
+/// Which Compose runs the file: Debian 12's <c>docker-compose</c> 1.29 (Python), or Compose v2, the Docker CLI
+/// plugin <c>docker compose</c> (<c>scripts/compose-v2.sh</c> installs Debian 13's build of it).
+/// </summary>
+public enum ComposeVersion
+{
+    V1,
+    V2,
+}
+
+internal static class ComposeCommand
+{
+    public static IReadOnlyList<string> Argv(ComposeVersion version) => version == ComposeVersion.V1 ? ["docker-compose"] : ["docker", "compose"];
+
+    /// <summary>Skips (or, under REQUIRE_REAL_OVS=1, fails) when this Compose is not installed.</summary>
+    public static async Task RequireAsync(ComposeVersion version)
+    {
+        if (version == ComposeVersion.V1)
+        {
+            OvsPreconditions.RequireCommand("docker-compose", "apt-get install docker-compose");
+            return;
+        }
+
+        OvsPreconditions.RequireCommand("docker", "apt-get install docker.io");
+        var probe = await Sh.RunAsync(["docker", "compose", "version"], TimeSpan.FromSeconds(30), check: false).ConfigureAwait(false);
+        OvsPreconditions.Require(probe.Succeeded, "Compose v2 (`docker compose`) is not installed: run scripts/compose-v2.sh");
+    }
+}
+
+/// <summary>
 /// One <c>docker-compose -p &lt;name&gt;</c> project of the repository's <c>docker-compose.yml</c>, with every published port
 /// on a free loopback port (<c>OFC_*_PUBLISH=127.0.0.1:</c>). Commands go through <c>docker-compose</c> itself
 /// (<c>ps -q</c>, <c>port</c>), so container names (<c>_1</c> in 1.29, <c>-1</c> in v2) never matter; commands in a
@@ -13,6 +42,7 @@ internal sealed partial class ComposeProject : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
     private readonly string _file;
+    private readonly IReadOnlyList<string> _compose;
     private readonly Dictionary<string, string> _containers = [];
     private readonly Dictionary<string, string> _env = new()
     {
@@ -21,18 +51,19 @@ internal sealed partial class ComposeProject : IAsyncDisposable
         ["OFC_OVSDB_PUBLISH"] = "127.0.0.1:",
     };
 
-    private ComposeProject(string name, string file)
+    private ComposeProject(string name, string file, ComposeVersion version)
     {
         Name = name;
         _file = file;
+        _compose = ComposeCommand.Argv(version);
     }
 
     public string Name { get; }
 
     /// <summary><c>docker-compose up -d</c>; a project that fails to come up is taken down again.</summary>
-    public static async Task<ComposeProject> UpAsync(string name, string composeFile)
+    public static async Task<ComposeProject> UpAsync(string name, string composeFile, ComposeVersion version)
     {
-        var project = new ComposeProject(name, composeFile);
+        var project = new ComposeProject(name, composeFile, version);
         try
         {
             await project.RunAsync("up", "-d").ConfigureAwait(false);
@@ -57,7 +88,7 @@ internal sealed partial class ComposeProject : IAsyncDisposable
             var m = StaleName().Match(name);
             if (m.Success && !Directory.Exists($"/proc/{m.Groups[1].Value}"))
             {
-                await new ComposeProject(name, composeFile).DisposeAsync().ConfigureAwait(false);
+                await new ComposeProject(name, composeFile, ComposeVersion.V1).DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -65,7 +96,7 @@ internal sealed partial class ComposeProject : IAsyncDisposable
     public Task<ShResult> RunAsync(params string[] args) => RunAsync(args, check: true);
 
     public Task<ShResult> RunAsync(IReadOnlyList<string> args, bool check)
-        => Sh.RunAsync(["docker-compose", "-p", Name, "-f", _file, .. args], CommandTimeout, _env, check);
+        => Sh.RunAsync([.. _compose, "-p", Name, "-f", _file, .. args], CommandTimeout, _env, check);
 
     /// <summary>Runs <paramref name="argv"/> in <paramref name="service"/>'s container.</summary>
     public async Task<ShResult> ExecAsync(string service, IReadOnlyList<string> argv, bool check = true)

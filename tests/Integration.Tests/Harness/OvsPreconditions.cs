@@ -49,6 +49,15 @@ internal static class OvsPreconditions
         }
     }
 
+    /// <summary>Ignores (or, under REQUIRE_REAL_OVS=1, fails) the test unless <paramref name="condition"/> holds.</summary>
+    public static void Require(bool condition, string reason)
+    {
+        if (!condition)
+        {
+            Skip(reason);
+        }
+    }
+
     private static void Skip(string reason)
     {
         if (Environment.GetEnvironmentVariable("REQUIRE_REAL_OVS") == "1")
