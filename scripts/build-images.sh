@@ -8,15 +8,18 @@
 #                       (deploy/Dockerfile); published every time, Docker's layer cache keeps the image when
 #                       nothing changed.
 # Needs root, a running Docker engine (scripts/docker-engine.sh), debootstrap and the .NET SDK.
-# OFC_DEBIAN_MIRROR overrides the mirror; --rebuild makes the base and OVS images again.
+# OFC_DEBIAN_MIRROR overrides the mirror; --rebuild makes the base and OVS images again; --base-only builds
+# (or finds cached) only ofc-base:bookworm, for tests that need a plain container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rebuild=false
+base_only=false
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=true ;;
-    *) echo "usage: $0 [--rebuild]" >&2; exit 2 ;;
+    --base-only) base_only=true ;;
+    *) echo "usage: $0 [--rebuild] [--base-only]" >&2; exit 2 ;;
   esac
 done
 
@@ -115,5 +118,6 @@ build_controller() {
 exec 8>/run/ofc-build-images.lock
 flock 8
 build_base
+$base_only && exit 0
 build_ovs
 build_controller

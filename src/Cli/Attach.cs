@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Cli;
 
@@ -13,7 +14,7 @@ namespace Cli;
 /// (and tag=&lt;vlan&gt; when the host's br-int is not programmed over OVSDB). Any failure undoes what was
 /// done. Detach removes the OVS port, the veth pair and the store's port.
 /// </summary>
-internal static class AttachCommands
+internal static partial class AttachCommands
 {
     private const string NetnsKey = "ofc-netns";
 
@@ -62,6 +63,7 @@ internal static class AttachCommands
             var portId = Output.Cell(port["id"]);
             var vlan = Output.Cell(port["vlan"]);
             var useTag = !c.Value(noTag) && (c.Value(tag) || !HasOvsdbConnection(hostNode));
+            var mtu = net?["mtu"] is JsonValue m && m.TryGetValue<int>(out var mv) && mv >= 68 ? mv.ToString(CultureInfo.InvariantCulture) : null;
             var suffix = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(portId)))[..10];
             var hostEnd = "ofc" + suffix;
             var peer = "ofp" + suffix;
@@ -73,6 +75,13 @@ internal static class AttachCommands
                 var inner = c.Value(ifname)!;
                 await run.CheckAsync(ns.Exec("ip", "link", "set", peer, "name", inner)).ConfigureAwait(false);
                 await run.CheckAsync(ns.Exec("ip", "link", "set", inner, "address", Output.Cell(port["mac"]))).ConfigureAwait(false);
+                if (mtu is not null)
+                {
+                    // The overlay's MTU (underlay less the tunnel header) on both ends, as the network's DHCP would give it.
+                    await run.CheckAsync(ns.Exec("ip", "link", "set", inner, "mtu", mtu)).ConfigureAwait(false);
+                    await run.CheckAsync("ip", "link", "set", hostEnd, "mtu", mtu).ConfigureAwait(false);
+                }
+
                 if (address is not null)
                 {
                     await run.CheckAsync(ns.Exec("ip", "addr", "add", $"{address}/{prefix}", "dev", inner)).ConfigureAwait(false);
@@ -89,11 +98,14 @@ internal static class AttachCommands
                 vsctl.AddRange(["--", "set", "Interface", hostEnd, $"external_ids:iface-id=\"{portId}\"", $"external_ids:attached-mac=\"{Output.Cell(port["mac"])}\"", $"external_ids:{NetnsKey}=\"{ns.Name}\""]);
                 await run.CheckAsync("ovs-vsctl", [.. vsctl]).ConfigureAwait(false);
             }
-            catch (LocalCommandException)
+            catch (Exception e) when (e is LocalCommandException or OperationCanceledException)
             {
-                await run.TryAsync("ovs-vsctl", "--timeout=20", "--if-exists", "del-port", bridgeName, hostEnd).ConfigureAwait(false);
-                await run.TryAsync("ip", "link", "del", hostEnd).ConfigureAwait(false);
-                await c.Client.DeleteAsync($"api/v1/ports/{Uri.EscapeDataString(portId)}", c.Ct).ConfigureAwait(false);
+                // Undo even when the run was cancelled (Ctrl-C): with a token of its own, bounded in time.
+                using var undoCts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var undo = new Local(c.Env.CommandRunner, undoCts.Token);
+                await undo.TryAsync("ovs-vsctl", "--timeout=20", "--if-exists", "del-port", bridgeName, hostEnd).ConfigureAwait(false);
+                await undo.TryAsync("ip", "link", "del", hostEnd).ConfigureAwait(false);
+                await c.Client.DeleteAsync($"api/v1/ports/{Uri.EscapeDataString(portId)}", undoCts.Token).ConfigureAwait(false);
                 throw;
             }
 
@@ -198,25 +210,41 @@ internal static class AttachCommands
     }
 
     /// <summary>A namespace by name (/run/netns) or a Docker container's, entered through its PID.</summary>
-    private sealed record Namespace(string Name, string IpLinkTarget, string[] ExecPrefix)
+    private sealed partial record Namespace(string Name, string IpLinkTarget, string[] ExecPrefix)
     {
         public (string Program, string[] Args) Exec(params string[] argv) => (ExecPrefix[0], [.. ExecPrefix[1..], .. argv]);
 
         public static async Task<Namespace> ResolveAsync(Local run, string name)
         {
+            // Both namespace and container names fit this; it keeps a name from being read as an option
+            // (docker inspect --help) or as a path out of /run/netns (../..).
+            if (!ValidName().IsMatch(name))
+            {
+                throw new UsageException($"'{name}' is not a namespace or container name: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128");
+            }
+
             if (File.Exists(Path.Combine("/run/netns", name)))
             {
                 return new Namespace(name, name, ["ip", "netns", "exec", name]);
             }
 
-            var pid = (await run.TryAsync("docker", "inspect", "-f", "{{.State.Pid}}", name).ConfigureAwait(false))?.Trim();
-            if (pid is { Length: > 0 } && pid != "0" && pid.All(char.IsAsciiDigit))
+            var state = (await run.TryAsync("docker", "inspect", "--type", "container", "-f", "{{.State.Running}} {{.State.Pid}}", name).ConfigureAwait(false))?.Trim();
+            if (state is null)
             {
-                return new Namespace(name, pid, ["nsenter", "-t", pid, "-n"]);
+                throw new UsageException($"'{name}' is neither a network namespace (ip netns list) nor a Docker container (docker ps)");
             }
 
-            throw new UsageException($"'{name}' is neither a network namespace (ip netns list) nor a running Docker container");
+            var parts = state.Split(' ');
+            if (parts is not ["true", var pid] || pid == "0" || !pid.All(char.IsAsciiDigit))
+            {
+                throw new UsageException($"Docker container '{name}' is not running (docker start {name})");
+            }
+
+            return new Namespace(name, pid, ["nsenter", "-t", pid, "-n"]);
         }
+
+        [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+        private static partial Regex ValidName();
     }
 
     /// <summary>Local commands; a failure is a <see cref="LocalCommandException"/> naming the command and its stderr.</summary>
