@@ -226,7 +226,7 @@ if [[ -n "$REC_ALL" ]]; then
     r3 "same, connectedSince -> lastReconcile.at (controller clock), ms" .server_connect_to_reconcile_at_ms
     r3 "lastReconcile.durationMs" .reconcile.durationMs
     r3 "lastReconcile.phases: compute desired, ms" .reconcile.phases.computeMs
-    r3 "lastReconcile.phases: flow read-back (multipart dump and decode), ms" .reconcile.phases.readBackMs
+    r3 "lastReconcile.phases: flow read-back left after compute (the dump runs alongside it), ms" .reconcile.phases.readBackMs
     r3 "lastReconcile.phases: diff, ms" .reconcile.phases.diffMs
     r3 "lastReconcile.phases: apply, ms" .reconcile.phases.applyMs
     r3 "lastReconcile added + modified + deleted" "(.reconcile.added + .reconcile.modified + .reconcile.deleted)"

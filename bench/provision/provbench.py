@@ -292,7 +292,9 @@ def cmd_reconnect(a):
     if t_connected is None:
         raise SystemExit("switch did not reconnect within 60 s")
     sw = rest.get(f"/switches/{a.dpid}")
-    t_rec = first_true(lambda: (rest.get(f"/switches/{a.dpid}/flows") or {}).get("lastReconcile") is not None,
+    # /reconcile, not /flows: rendering 100,000 flows as text on every 5 ms poll would load the controller
+    # during the very reconcile it measures.
+    t_rec = first_true(lambda: (rest.get(f"/switches/{a.dpid}/reconcile") or {}).get("lastReconcile") is not None,
                        time.monotonic() + 120, 0.005)
     if t_rec is None:
         raise SystemExit("no reconcile within 120 s")

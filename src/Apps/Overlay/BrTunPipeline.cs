@@ -322,7 +322,11 @@ public sealed class BrTunPipeline : IFlowApp
                 continue;
             }
 
+            // One network can hold tens of thousands of remote MACs: their flows share the VLAN field and,
+            // per tunnel, one immutable instruction (equal by value either way).
             var seen = new HashSet<ulong>();
+            var vlanField = Oxm.VlanVid(vid);
+            var toTunnel = new Dictionary<uint, OfpInstruction>();
             foreach (var p in ports.Where(p => p.HostId != self.Id).OrderBy(p => p.Mac).ThenBy(p => p.Id, StringComparer.Ordinal))
             {
                 var tunnel = typed.FirstOrDefault(t => t.ToHostId == p.HostId);
@@ -331,12 +335,18 @@ public sealed class BrTunPipeline : IFlowApp
                     continue;
                 }
 
+                if (!toTunnel.TryGetValue(tunnel.Number, out var send))
+                {
+                    send = new ApplyActions(ToTunnel(net.SegmentId).Append(Output(tunnel.Number)).ToArray());
+                    toTunnel[tunnel.Number] = send;
+                }
+
                 flows.Add(Flow(
                     BrTun.UcastToTun,
                     BrTun.L2PopPriority,
                     cookie,
-                    Match.Canonical(Oxm.EthDst(new MacAddress(p.Mac)), Oxm.VlanVid(vid)),
-                    new ApplyActions(ToTunnel(net.SegmentId).Append(Output(tunnel.Number)).ToArray())));
+                    Match.Canonical(Oxm.EthDst(new MacAddress(p.Mac)), vlanField),
+                    send));
             }
         }
     }

@@ -276,6 +276,9 @@ internal static class ApiEndpoints
         g.MapGet("/{dpid}/flows", (string dpid, ISwitchDirectory d) =>
                 TypedResults.Ok((d.Flows(RouteDatapathId(dpid)) ?? throw new EntityNotFoundException("switch", dpid)).ToResponse()))
             .WithName("GetSwitchFlows");
+        g.MapGet("/{dpid}/reconcile", (string dpid, ISwitchDirectory d) =>
+                TypedResults.Ok((d.Reconcile(RouteDatapathId(dpid)) ?? throw new EntityNotFoundException("switch", dpid)).ToResponse()))
+            .WithName("GetSwitchReconcile");
     }
 
     private static ulong RouteDatapathId(string text)

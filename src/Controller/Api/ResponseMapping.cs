@@ -113,6 +113,9 @@ internal static class ResponseMapping
         s.App,
         hostId);
 
+    public static SwitchReconcileResponse ToResponse(this SwitchReconcileInfo r) =>
+        new(new OpenFlow.DatapathId(r.DatapathId).ToString(), r.State, r.ConfirmedVersion, r.LastReconcile, r.DesiredFlows, r.InstalledFlows, r.DriftRepairs, r.FlowMonitor, r.MonitorDriftEvents, r.BundleCommits);
+
     public static SwitchFlowsResponse ToResponse(this SwitchFlowsInfo f) =>
         new(new OpenFlow.DatapathId(f.DatapathId).ToString(), f.Desired, f.Installed, f.LastReconcile, f.State, f.ConfirmedVersion, f.DriftRepairs, f.FlowMonitor, f.MonitorDriftEvents, f.BundleCommits);
 }

@@ -46,7 +46,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     private volatile bool _immediate;
     private volatile bool _busy;
     private Dictionary<FlowKey, FlowEntry>? _installed;
-    private IReadOnlyList<FlowEntry> _desired = [];
+    private FlowSet _desired = FlowSet.Empty;
     private ReconcileInfo? _last;
     private Exception? _lastError;
     private TimeSpan _retry;
@@ -110,9 +110,36 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
     {
         get
         {
+            FlowSet desired;
             lock (_lock)
             {
-                return _desired;
+                desired = _desired;
+            }
+
+            return desired.Ordered;
+        }
+    }
+
+    /// <summary>How many flows the app wanted at the last reconcile (without sorting them).</summary>
+    public int DesiredCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _desired.Count;
+            }
+        }
+    }
+
+    /// <summary>How many managed flows are known to be installed; 0 while unknown.</summary>
+    public int InstalledCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _installed?.Count ?? 0;
             }
         }
     }
@@ -387,22 +414,44 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             _state = ReconcilerState.Syncing;
         }
 
-        var network = _network();
-        var desired = _app.ComputeDesired(network, _switchState());
-        var ordered = desired is FlowSet set ? [.. set.Ordered] : FlowOrder.Sort(desired).ToList();
+        // A full reconcile asks for the switch's flows first and computes while the switch dumps them (the
+        // dump of 100,000 flows takes the switch about as long as computing them takes us); nothing is sent
+        // to the switch before the dump is read, so asking early changes no answer.
+        Task<IReadOnlyList<FlowEntry>>? dumping = null;
+        if (full)
+        {
+            _needFull = false;
+            Interlocked.Increment(ref _fullSyncs);
+            dumping = _switch.DumpFlowsAsync(_scope.Prefix, _scope.Mask, ct);
+        }
+
+        FlowSet set;
+        NetworkSnapshot network;
+        try
+        {
+            network = _network();
+            var desired = _app.ComputeDesired(network, _switchState());
+            set = desired as FlowSet ?? new FlowSet(desired);
+        }
+        catch when (dumping is not null)
+        {
+            _ = dumping.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        // Unsorted: the diff sorts only what it sends, and Desired sorts when somebody lists it.
+        var wanted = set.Unordered;
         lock (_lock)
         {
-            _desired = ordered;
+            _desired = set;
         }
 
         var computed = _time.GetTimestamp();
         var computeMs = Milliseconds(started, computed);
         Dictionary<FlowKey, FlowEntry> installed;
-        if (full)
+        if (dumping is not null)
         {
-            _needFull = false;
-            Interlocked.Increment(ref _fullSyncs);
-            var dumped = await _switch.DumpFlowsAsync(_scope.Prefix, _scope.Mask, ct).ConfigureAwait(false);
+            var dumped = await dumping.ConfigureAwait(false);
             installed = [];
             foreach (var f in dumped)
             {
@@ -420,7 +469,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             // The dump also feeds the diff, including its foreign entries (for overwrite warnings).
             installed = new Dictionary<FlowKey, FlowEntry>(installed);
             var readBack = _time.GetTimestamp();
-            var diffFull = FlowDiff.Compute(ordered, dumped, _scope);
+            var diffFull = FlowDiff.Compute(wanted, dumped, _scope);
             var diffed = _time.GetTimestamp();
             await ApplyAsync(diffFull, installed, ct, atomic: true).ConfigureAwait(false);
             var phasesFull = new ReconcilePhases(computeMs, Milliseconds(computed, readBack), Milliseconds(readBack, diffed), Milliseconds(diffed, _time.GetTimestamp()));
@@ -434,7 +483,7 @@ public sealed partial class SwitchReconciler : IAsyncDisposable
             installed = new Dictionary<FlowKey, FlowEntry>(_installed!);
         }
 
-        var diff = FlowDiff.Compute(ordered, installed.Values, _scope);
+        var diff = FlowDiff.Compute(wanted, installed.Values, _scope);
         var done = _time.GetTimestamp();
         await ApplyAsync(diff, installed, ct, atomic: false).ConfigureAwait(false);
         var phases = new ReconcilePhases(computeMs, 0, Milliseconds(computed, done), Milliseconds(done, _time.GetTimestamp()));

@@ -128,7 +128,8 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             return false;
         }
 
-        var desired = r.App.ComputeDesired(_store.Current, m.Snapshot).Select(f => f.Canonical()).ToHashSet();
+        var computed = r.App.ComputeDesired(_store.Current, m.Snapshot);
+        var desired = (computed is FlowSet set ? set.Unordered : computed).Select(f => f.Canonical()).ToHashSet();
         return desired.SetEquals(r.Installed);
     }
 
@@ -146,6 +147,26 @@ internal sealed partial class FlowRuntime : BackgroundService, ISwitchFlowsSourc
             r.LastReconcile,
             SwitchReconciler.StateName(r.State),
             r.ConfirmedVersion,
+            r.DriftRepairs,
+            SwitchReconciler.MonitorStateName(r.MonitorState),
+            r.MonitorDriftEvents,
+            r.BundleCommits);
+    }
+
+    public SwitchReconcileInfo? Reconcile(ulong datapathId)
+    {
+        if (FindReconciler(datapathId) is not { } r)
+        {
+            return null;
+        }
+
+        return new SwitchReconcileInfo(
+            datapathId,
+            SwitchReconciler.StateName(r.State),
+            r.ConfirmedVersion,
+            r.LastReconcile,
+            r.DesiredCount,
+            r.InstalledCount,
             r.DriftRepairs,
             SwitchReconciler.MonitorStateName(r.MonitorState),
             r.MonitorDriftEvents,

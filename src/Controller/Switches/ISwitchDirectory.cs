@@ -9,6 +9,12 @@ public interface ISwitchDirectory
 
     /// <summary>Desired and installed flows of one switch, or null when it is not connected.</summary>
     SwitchFlowsInfo? Flows(ulong datapathId);
+
+    /// <summary>
+    /// The reconciler's state and last reconcile, with flow counts instead of the flows' text, or null when
+    /// the switch is not connected. Cheap at any flow count; the default goes through <see cref="Flows"/>.
+    /// </summary>
+    SwitchReconcileInfo? Reconcile(ulong datapathId) => Flows(datapathId) is { } f ? SwitchReconcileInfo.From(f) : null;
 }
 
 public sealed record SwitchPortInfo(uint PortNo, string Name, string HwAddr, bool LinkUp, bool AdminUp);
@@ -42,6 +48,26 @@ public sealed record SwitchFlowsInfo(
     long MonitorDriftEvents = 0,
     long BundleCommits = 0);
 
+/// <summary><see cref="SwitchFlowsInfo"/> without the flows: how many are desired and known installed.</summary>
+public sealed record SwitchReconcileInfo(
+    ulong DatapathId,
+    string? State,
+    long ConfirmedVersion,
+    ReconcileInfo? LastReconcile,
+    int DesiredFlows,
+    int InstalledFlows,
+    long DriftRepairs,
+    string? FlowMonitor,
+    long MonitorDriftEvents,
+    long BundleCommits)
+{
+    public static SwitchReconcileInfo From(SwitchFlowsInfo f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return new(f.DatapathId, f.State, f.ConfirmedVersion, f.LastReconcile, f.Desired.Count, f.Installed.Count, f.DriftRepairs, f.FlowMonitor, f.MonitorDriftEvents, f.BundleCommits);
+    }
+}
+
 public sealed record ReconcileInfo(
     DateTimeOffset At,
     int Added,
@@ -52,9 +78,10 @@ public sealed record ReconcileInfo(
     ReconcilePhases? Phases = null);
 
 /// <summary>
-/// Where a reconcile's time went, in milliseconds: computing the desired flows (and ordering them), reading the
-/// switch's flows back (full reconciles only; zero otherwise), diffing, and applying the changes (sent and confirmed
-/// by a barrier or a bundle commit).
+/// Where a reconcile's time went, in milliseconds: computing the desired flows, reading the switch's flows back
+/// (full reconciles only, zero otherwise: the dump is asked for before the computation and runs alongside it, so
+/// this is what was left to wait and decode after it), diffing, and applying the changes (sent and confirmed by a
+/// barrier or a bundle commit).
 /// </summary>
 public sealed record ReconcilePhases(double ComputeMs, double ReadBackMs, double DiffMs, double ApplyMs);
 

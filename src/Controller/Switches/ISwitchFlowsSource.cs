@@ -10,5 +10,7 @@ public interface ISwitchFlowsSource
 {
     SwitchFlowsInfo? Flows(ulong datapathId);
 
+    SwitchReconcileInfo? Reconcile(ulong datapathId);
+
     string? AppName(ulong datapathId);
 }

@@ -202,6 +202,16 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
         return FlowsSource()?.Flows(datapathId) ?? new SwitchFlowsInfo(datapathId, [], [], null);
     }
 
+    public SwitchReconcileInfo? Reconcile(ulong datapathId)
+    {
+        if (Find(new DatapathId(datapathId)) is null)
+        {
+            return null;
+        }
+
+        return FlowsSource()?.Reconcile(datapathId) ?? new SwitchReconcileInfo(datapathId, null, -1, null, 0, 0, 0, null, 0, 0);
+    }
+
     private ISwitchFlowsSource? FlowsSource() => _services?.GetService<ISwitchFlowsSource>();
 
     private SwitchInfo Info(SwitchSession s)

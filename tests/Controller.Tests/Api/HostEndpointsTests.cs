@@ -42,6 +42,7 @@ public sealed class HostEndpointsTests
             ["/api/v1/switches"] = ["get"],
             ["/api/v1/switches/{dpid}"] = ["get"],
             ["/api/v1/switches/{dpid}/flows"] = ["get"],
+            ["/api/v1/switches/{dpid}/reconcile"] = ["get"],
             ["/healthz"] = ["get"],
         };
         using (Assert.EnterMultipleScope())
@@ -101,5 +102,13 @@ public sealed class HostEndpointsTests
         Assert.That(flows.GetProperty("datapathId").GetString(), Is.EqualTo("0000a1b2c3d4e5f6"));
         Assert.That(flows.GetProperty("desired").GetArrayLength(), Is.EqualTo(1));
         await Problem.AssertAsync(await _host.Client.GetAsync("/api/v1/switches/00000000000000ff/flows"), HttpStatusCode.NotFound);
+
+        var reconcile = JsonDocument.Parse(await _host.Client.GetStringAsync("/api/v1/switches/a1b2c3d4e5f6/reconcile")).RootElement;
+        Assert.That(reconcile.GetProperty("datapathId").GetString(), Is.EqualTo("0000a1b2c3d4e5f6"));
+        Assert.That(reconcile.GetProperty("desiredFlows").GetInt32(), Is.EqualTo(1));
+        Assert.That(reconcile.GetProperty("installedFlows").GetInt32(), Is.EqualTo(1));
+        Assert.That(reconcile.TryGetProperty("desired", out _), Is.False, "no flow text");
+        await Problem.AssertAsync(await _host.Client.GetAsync("/api/v1/switches/00000000000000ff/reconcile"), HttpStatusCode.NotFound);
+        await Problem.AssertAsync(await _host.Client.GetAsync("/api/v1/switches/not-hex/reconcile"), HttpStatusCode.BadRequest);
     }
 }

@@ -75,6 +75,19 @@ public sealed class FlowRuntimeTests
             Assert.That(_runtime.Flows(BrTunDpid)!.LastReconcile!.Added, Is.EqualTo(1));
             Assert.That(_runtime.Flows(BrTunDpid)!.LastReconcile!.Unchanged, Is.EqualTo(desired.Count - 1));
         }
+
+        // The cheap view (GET /switches/{dpid}/reconcile) says the same without rendering a flow.
+        var full = _runtime.Flows(BrTunDpid)!;
+        var cheap = _runtime.Reconcile(BrTunDpid)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(cheap.DesiredFlows, Is.EqualTo(desired.Count));
+            Assert.That(cheap.InstalledFlows, Is.EqualTo(full.Installed.Count).And.EqualTo(desired.Count));
+            Assert.That(cheap.LastReconcile, Is.EqualTo(full.LastReconcile));
+            Assert.That(cheap.State, Is.EqualTo("in_sync").And.EqualTo(full.State));
+            Assert.That(cheap.ConfirmedVersion, Is.EqualTo(full.ConfirmedVersion).And.Not.EqualTo(-1));
+            Assert.That(_runtime.Reconcile(0x99), Is.Null);
+        }
     }
 
     [Test]
