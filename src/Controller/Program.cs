@@ -57,6 +57,9 @@ public static class ControllerHost
         builder.Services.AddOptions<StoreOptions>()
             .Bind(config.GetSection(StoreOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(
+                o => !StoreOptions.ConflictsWithInlineCompletions(o.Backend, Environment.GetEnvironmentVariable(StoreOptions.InlineCompletionsVariable)),
+                StoreOptions.InlineCompletionsWithEtcd)
             .ValidateOnStart();
         builder.Services.AddOptions<RestOptions>()
             .Bind(config.GetSection(RestOptions.SectionName))

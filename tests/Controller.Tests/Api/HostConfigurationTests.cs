@@ -26,6 +26,16 @@ public sealed class HostConfigurationTests
         }
     }
 
+    [TestCase("etcd", "1", true)]
+    [TestCase("etcd", "0", false)]
+    [TestCase("etcd", null, false)]
+    [TestCase("litedb", "1", false)]
+    public void Inline_socket_completions_are_refused_only_with_the_etcd_store(string backend, string? variable, bool refused)
+    {
+        Assert.That(Controller.Store.StoreOptions.ConflictsWithInlineCompletions(backend, variable), Is.EqualTo(refused));
+        Assert.That(Controller.Store.StoreOptions.InlineCompletionsWithEtcd, Does.StartWith("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 cannot be used with Store:Backend=etcd"));
+    }
+
     [Test]
     public void Empty_store_path_fails_at_build()
     {
