@@ -60,6 +60,7 @@ internal sealed partial class ClusterMembership : BackgroundService, IRoleArbite
         _hosts = new LeasedOwnership<string>(_prefix, "host", id => id, TryHostKey);
         _metrics = metrics;
         _metrics.Track(() => _switches.HeldCount, () => LeaseValid, () => _hosts.HeldCount);
+        registry.UseRoleArbiter(this);
     }
 
     public string MemberId => _options.MemberId;

@@ -3,8 +3,9 @@ using Controller.Switches;
 namespace Controller.Switches;
 
 /// <summary>
-/// Optional provider (the reconciler) behind <see cref="ISwitchDirectory.Flows"/> and
-/// <see cref="SwitchInfo.App"/>; resolved lazily, so it may itself depend on <see cref="ISwitchRegistry"/>.
+/// Optional provider (the runtime) behind <see cref="ISwitchDirectory.Flows"/>, <see cref="ISwitchDirectory.Reconcile"/>
+/// and <see cref="SwitchInfo.App"/>, handed to <see cref="SwitchDirectory"/>; it may depend on <see cref="ISwitchRegistry"/>
+/// and <see cref="ISwitchEvents"/> (the registry does not depend on it).
 /// </summary>
 public interface ISwitchFlowsSource
 {

@@ -10,8 +10,9 @@ public static class OpenFlowServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the OpenFlow server (hosted service), its options (section <c>OpenFlow</c>, validated
-    /// on start), the switch registry as <see cref="ISwitchDirectory"/> (replacing any earlier one),
-    /// <see cref="ISwitchRegistry"/> and <see cref="ISwitchEvents"/>, and a no-op
+    /// on start), the switch registry as <see cref="ISwitchRegistry"/> and <see cref="ISwitchEvents"/>, a
+    /// <see cref="SwitchDirectory"/> over it and the runtime's <see cref="ISwitchFlowsSource"/> (if any) as
+    /// <see cref="ISwitchDirectory"/> (replacing any earlier one), and a no-op
     /// <see cref="IOpenFlowMetrics"/> unless one is registered already.
     /// </summary>
     public static IServiceCollection AddOpenFlowServer(this IServiceCollection services, IConfiguration configuration)
@@ -26,7 +27,7 @@ public static class OpenFlowServiceCollectionExtensions
         services.TryAddSingleton<TlsRefusals>();
         services.TryAddSingleton<SwitchRegistry>();
         services.RemoveAll<ISwitchDirectory>();
-        services.AddSingleton<ISwitchDirectory>(sp => sp.GetRequiredService<SwitchRegistry>());
+        services.AddSingleton<ISwitchDirectory>(sp => new SwitchDirectory(sp.GetRequiredService<SwitchRegistry>(), sp.GetService<ISwitchFlowsSource>()));
         services.TryAddSingleton<ISwitchRegistry>(sp => sp.GetRequiredService<SwitchRegistry>());
         services.TryAddSingleton<ISwitchEvents>(sp => sp.GetRequiredService<SwitchRegistry>());
         services.TryAddSingleton<OpenFlowServer>();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Controller.Switches;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenFlow;
@@ -14,43 +13,46 @@ namespace Controller.Switches;
 /// one datapath id in the order they happened. Publishing never blocks (unbounded queues, PACKET_IN
 /// capped per subscriber).
 /// </summary>
-internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry, ISwitchEvents
+/// <remarks>
+/// It knows sessions only: what the runtime knows of a switch (its app, its flows) is joined in by
+/// <see cref="SwitchDirectory"/>, and the cluster hands in its role arbiter (<see cref="UseRoleArbiter"/>), so
+/// the registry resolves nothing from the container.
+/// </remarks>
+internal sealed partial class SwitchRegistry : ISwitchRegistry, ISwitchEvents
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, SwitchSession> _switches = [];
     private readonly IOpenFlowMetrics _metrics;
-    private readonly IServiceProvider? _services;
     private readonly ILogger<SwitchRegistry> _logger;
     private readonly int _packetInLimit;
     private volatile SwitchEventSubscription[] _subscribers = [];
     private volatile ISwitchConnection[] _snapshot = [];
     private volatile IPacketInHandler? _packetInHandler;
-    private IRoleArbiter? _roleArbiter;
-    private bool _roleArbiterResolved;
+    private volatile IRoleArbiter? _roleArbiter;
 
-    public SwitchRegistry(IOptions<OpenFlowServerOptions> options, IOpenFlowMetrics metrics, ILogger<SwitchRegistry> logger, IServiceProvider? services = null)
+    public SwitchRegistry(IOptions<OpenFlowServerOptions> options, IOpenFlowMetrics metrics, ILogger<SwitchRegistry> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
         _logger = logger;
-        _services = services;
         _packetInLimit = options.Value.PacketInQueueLimit;
     }
 
     public IReadOnlyList<ISwitchConnection> Connections => _snapshot;
 
-    /// <summary>The cluster's role arbiter (resolved once, lazily: it depends on this registry), or null for one controller.</summary>
-    internal IRoleArbiter? RoleArbiter
-    {
-        get
-        {
-            if (!Volatile.Read(ref _roleArbiterResolved))
-            {
-                _roleArbiter = _services?.GetService<IRoleArbiter>();
-                Volatile.Write(ref _roleArbiterResolved, true);
-            }
+    /// <summary>The cluster's role arbiter, or null for one controller.</summary>
+    internal IRoleArbiter? RoleArbiter => _roleArbiter;
 
-            return _roleArbiter;
+    /// <summary>
+    /// Called by the cluster's membership when it is built, which is with the other hosted services and so before
+    /// the OpenFlow server accepts a switch; one arbiter per registry.
+    /// </summary>
+    internal void UseRoleArbiter(IRoleArbiter arbiter)
+    {
+        ArgumentNullException.ThrowIfNull(arbiter);
+        if (Interlocked.CompareExchange(ref _roleArbiter, arbiter, null) is { } other && !ReferenceEquals(other, arbiter))
+        {
+            throw new InvalidOperationException("the switch registry already has a role arbiter");
         }
     }
 
@@ -169,6 +171,7 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
         }
     }
 
+    /// <summary>The connected switches as the sessions know them (<see cref="SwitchInfo.App"/> is "none": see <see cref="SwitchDirectory"/>).</summary>
     public IReadOnlyList<SwitchInfo> List()
     {
         var sessions = Sessions();
@@ -181,6 +184,7 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
         return list;
     }
 
+    /// <summary>One switch as its session knows it, or null when it is not connected.</summary>
     public SwitchInfo? Find(ulong datapathId)
     {
         SwitchSession? s;
@@ -191,28 +195,6 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
 
         return s is null ? null : Info(s);
     }
-
-    public SwitchFlowsInfo? Flows(ulong datapathId)
-    {
-        if (Find(new DatapathId(datapathId)) is null)
-        {
-            return null;
-        }
-
-        return FlowsSource()?.Flows(datapathId) ?? new SwitchFlowsInfo(datapathId, [], [], null);
-    }
-
-    public SwitchReconcileInfo? Reconcile(ulong datapathId)
-    {
-        if (Find(new DatapathId(datapathId)) is null)
-        {
-            return null;
-        }
-
-        return FlowsSource()?.Reconcile(datapathId) ?? new SwitchReconcileInfo(datapathId, null, -1, null, 0, 0, 0, null, 0, 0);
-    }
-
-    private ISwitchFlowsSource? FlowsSource() => _services?.GetService<ISwitchFlowsSource>();
 
     private SwitchInfo Info(SwitchSession s)
     {
@@ -232,7 +214,7 @@ internal sealed partial class SwitchRegistry : ISwitchDirectory, ISwitchRegistry
             c.TotalIn,
             c.TotalOut,
             c.Errors,
-            FlowsSource()?.AppName(s.DatapathId.Value) ?? "none");
+            "none");
     }
 
     private void UpdateSnapshot() => _snapshot = [.. _switches.Values.OrderBy(s => s.DatapathId.Value).Cast<ISwitchConnection>()];

@@ -1,5 +1,4 @@
 using Controller.Switches;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenFlow;
@@ -16,8 +15,8 @@ public sealed class SessionRoleGateTests
     public async Task ASlaveSendsNoFlowModAndCountsItWhileAMasterWrites()
     {
         var arbiter = new FakeArbiter { Role = ControllerRole.Slave, Generation = 7 };
-        using var provider = new ServiceCollection().AddSingleton<IRoleArbiter>(arbiter).BuildServiceProvider();
-        var registry = new SwitchRegistry(Options.Create(new OpenFlowServerOptions()), NullOpenFlowMetrics.Instance, NullLogger<SwitchRegistry>.Instance, provider);
+        var registry = new SwitchRegistry(Options.Create(new OpenFlowServerOptions()), NullOpenFlowMetrics.Instance, NullLogger<SwitchRegistry>.Instance);
+        registry.UseRoleArbiter(arbiter);
         using var sw = new FakeSwitch(registry);
         sw.Receive<Hello>();
         sw.Send(Hello.ForOpenFlow13(1));
