@@ -24,7 +24,9 @@ internal sealed partial class OvsdbManager : BackgroundService
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly IServiceProvider _services;
+    private readonly OpenFlowServer? _openFlowServer;
+    private readonly OpenFlowServerOptions _openFlow;
+    private readonly IHostWriterGate? _writerGate;
     private readonly ConcurrentDictionary<OvsdbHostSession, Task> _sessions = new();
     private readonly ConcurrentDictionary<string, OvsdbHostSession> _byHost = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostOvsdbStatus> _lastByHost = new(StringComparer.Ordinal);
@@ -34,7 +36,22 @@ internal sealed partial class OvsdbManager : BackgroundService
     private readonly TlsRefusals _refusals;
     private long _transactions;
 
-    public OvsdbManager(IOptions<OvsdbOptions> options, IHostInventory inventory, IDesiredHostSource source, OvsdbMetrics metrics, ILoggerFactory loggers, IServiceProvider services, TimeProvider? time = null, TlsRefusals? refusals = null)
+    /// <summary>
+    /// <paramref name="openFlowServer"/> and <paramref name="openFlowOptions"/> give the port and scheme of the OpenFlow
+    /// targets set on plumbed bridges (the server's bound port once listening); <paramref name="writerGate"/> is the
+    /// cluster's per-host writer lease (null: one controller, which writes every host).
+    /// </summary>
+    public OvsdbManager(
+        IOptions<OvsdbOptions> options,
+        IHostInventory inventory,
+        IDesiredHostSource source,
+        OvsdbMetrics metrics,
+        ILoggerFactory loggers,
+        TimeProvider? time = null,
+        TlsRefusals? refusals = null,
+        IOptions<OpenFlowServerOptions>? openFlowOptions = null,
+        OpenFlowServer? openFlowServer = null,
+        IHostWriterGate? writerGate = null)
     {
         _refusals = refusals ?? new TlsRefusals(loggers.CreateLogger<TlsRefusals>());
         _options = options.Value;
@@ -43,7 +60,9 @@ internal sealed partial class OvsdbManager : BackgroundService
         _metrics = metrics;
         _loggers = loggers;
         _logger = loggers.CreateLogger<OvsdbManager>();
-        _services = services;
+        _openFlowServer = openFlowServer;
+        _openFlow = openFlowOptions?.Value ?? new OpenFlowServerOptions();
+        _writerGate = writerGate;
         _time = time ?? TimeProvider.System;
     }
 
@@ -56,18 +75,10 @@ internal sealed partial class OvsdbManager : BackgroundService
     /// <summary>Transactions sent by all host sessions since start.</summary>
     public long TransactionsSent => Interlocked.Read(ref _transactions);
 
-    internal int OpenFlowPort
-    {
-        get
-        {
-            var server = _services.GetService<OpenFlowServer>();
-            return server?.BoundEndPoint?.Port ?? _services.GetService<IOptions<OpenFlowServerOptions>>()?.Value.Port ?? 6653;
-        }
-    }
+    internal int OpenFlowPort => _openFlowServer?.BoundEndPoint?.Port ?? _openFlow.Port;
 
     /// <summary>Scheme of the OpenFlow targets set on plumbed bridges: <c>ssl</c> when OpenFlow runs TLS.</summary>
-    internal string OpenFlowScheme =>
-        _services.GetService<IOptions<OpenFlowServerOptions>>()?.Value.Tls.Enabled == true ? "ssl" : "tcp";
+    internal string OpenFlowScheme => _openFlow.Tls.Enabled ? "ssl" : "tcp";
 
     public IReadOnlyList<HostOvsdbStatus> Connections() => [.. _sessions.Keys.Select(s => s.Status)];
 
@@ -234,7 +245,7 @@ internal sealed partial class OvsdbManager : BackgroundService
 
     private Task Run(OvsdbConnection connection, CancellationToken ct)
     {
-        var session = new OvsdbHostSession(connection, this, _inventory, _source, _options, _metrics, _loggers.CreateLogger<OvsdbHostSession>(), _time, _services.GetService<IHostWriterGate>());
+        var session = new OvsdbHostSession(connection, this, _inventory, _source, _options, _metrics, _loggers.CreateLogger<OvsdbHostSession>(), _time, _writerGate);
         _metrics.Connected();
         LogConnected(_logger, session.Remote);
         var task = Task.Run(async () =>
