@@ -13,4 +13,7 @@ internal sealed partial class OvsdbManager
 
     [LoggerMessage(EventId = 7104, Level = LogLevel.Debug, Message = "OVSDB dial {Target} failed: {Reason}; retrying")]
     private static partial void LogDialFailed(ILogger logger, string target, string reason);
+
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Warning, Message = "OVSDB dial {Target} failed; retrying")]
+    private static partial void LogDialError(ILogger logger, string target, Exception error);
 }

@@ -231,6 +231,12 @@ internal sealed partial class OvsdbManager : BackgroundService
             {
                 LogDialFailed(_logger, target, ex.Message);
             }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // Anything else a dial or a session can throw (a refused TLS handshake, a connect timeout, a peer
+                // that is not OVSDB) is this target's problem: log it and dial again, never end the manager.
+                LogDialError(_logger, target, ex);
+            }
 
             try
             {
