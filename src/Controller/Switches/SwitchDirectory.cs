@@ -12,10 +12,13 @@ internal sealed class SwitchDirectory(SwitchRegistry registry, ISwitchFlowsSourc
     public SwitchInfo? Find(ulong datapathId) => registry.Find(datapathId) is { } info ? WithApp(info) : null;
 
     public SwitchFlowsInfo? Flows(ulong datapathId) =>
-        registry.Find(datapathId) is null ? null : flows?.Flows(datapathId) ?? new SwitchFlowsInfo(datapathId, [], [], null);
+        !IsConnected(datapathId) ? null : flows?.Flows(datapathId) ?? new SwitchFlowsInfo(datapathId, [], [], null);
 
     public SwitchReconcileInfo? Reconcile(ulong datapathId) =>
-        registry.Find(datapathId) is null ? null : flows?.Reconcile(datapathId) ?? new SwitchReconcileInfo(datapathId, null, -1, null, 0, 0, 0, null, 0, 0);
+        !IsConnected(datapathId) ? null : flows?.Reconcile(datapathId) ?? new SwitchReconcileInfo(datapathId, null, -1, null, 0, 0, 0, null, 0, 0);
+
+    // The session lookup, not Find(ulong): that builds the switch's whole SwitchInfo (ports, counters) only to be dropped.
+    private bool IsConnected(ulong datapathId) => registry.Find(new OpenFlow.DatapathId(datapathId)) is not null;
 
     private SwitchInfo WithApp(SwitchInfo info) => flows?.AppName(info.DatapathId) is { } app ? info with { App = app } : info;
 }

@@ -61,7 +61,7 @@ public sealed class Match : IEquatable<Match>
     }
 
     // Stable insertion sort by canonical rank: a match holds a handful of fields, and this runs once per
-    // flow built or read back (100,000 on a large br-tun), where LINQ's OrderBy allocated a dozen objects.
+    // flow built (100,000 on a large br-tun), where LINQ's OrderBy allocated a dozen objects.
     private static void SortByRank(OxmField[] fields)
     {
         for (var i = 1; i < fields.Length; i++)
