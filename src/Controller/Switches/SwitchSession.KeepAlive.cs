@@ -10,14 +10,14 @@ namespace Controller.Switches;
 /// </summary>
 internal sealed partial class SwitchSession
 {
-    private long _lastReadTicks;
+    private long _lastReadTimestamp;
 
     public override void UserEventTriggered(IChannelHandlerContext context, object evt)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (evt is IdleStateEvent { State: IdleState.ReaderIdle })
         {
-            var idle = Environment.TickCount64 - Volatile.Read(ref _lastReadTicks);
+            var idle = (long)_time.GetElapsedTime(Volatile.Read(ref _lastReadTimestamp)).TotalMilliseconds;
 
             // Idle events come every EchoInterval; allow a little timer jitter so that a timeout
             // that is a multiple of the interval fires on that event, not one interval later.

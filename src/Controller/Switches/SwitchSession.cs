@@ -28,6 +28,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
     private readonly SwitchRegistry _registry;
     private readonly IOpenFlowMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly SessionScope _scope = new();
 
     private IChannel? _channel;
@@ -40,7 +41,8 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         _registry = registry;
         _metrics = metrics;
         _logger = logger;
-        _logLimiter = new LogLimiter(options.LogBurst, options.LogWindow, time);
+        _time = time ?? TimeProvider.System;
+        _logLimiter = new LogLimiter(options.LogBurst, options.LogWindow, _time);
         FrameSizeTap = new FrameTap(this);
     }
 
@@ -80,7 +82,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
         _channel = context.Channel;
         _context = context;
         _scope.Remote = Format(context.Channel.RemoteAddress);
-        Volatile.Write(ref _lastReadTicks, Environment.TickCount64);
+        Volatile.Write(ref _lastReadTimestamp, _time.GetTimestamp());
         using (_logger.BeginScope(_scope))
         {
             LogConnected(_logger, _scope.Remote);
@@ -94,7 +96,7 @@ internal sealed partial class SwitchSession : ChannelHandlerAdapter, ISwitchConn
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
-        Volatile.Write(ref _lastReadTicks, Environment.TickCount64);
+        Volatile.Write(ref _lastReadTimestamp, _time.GetTimestamp());
         switch (message)
         {
             case OfpMessage m:

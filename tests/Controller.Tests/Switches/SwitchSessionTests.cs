@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tests.Shared;
 using Controller.Switches;
 using DotNetty.Handlers.Timeout;
@@ -139,17 +140,27 @@ public sealed class SwitchSessionTests
     [Test]
     public void ReaderIdleSendsEchoRequestAndClosesAfterEchoTimeout()
     {
+        // DotNetty's idle handler fires the events; how long the switch has been silent is the session's
+        // TimeProvider's, so fake time stands in for 20 s of silence.
+        var time = new FakeTimeProvider();
         var options = new OpenFlowServerOptions { EchoInterval = TimeSpan.FromSeconds(5), EchoTimeout = TimeSpan.FromSeconds(15) };
-        using var sw = new FakeSwitch(FakeSwitch.NewRegistry(options), options);
+        using var sw = new FakeSwitch(FakeSwitch.NewRegistry(options), options, time: time);
         sw.Handshake(1, TwoPorts);
-        sw.Channel.Pipeline.FireUserEventTriggered(IdleStateEvent.FirstReaderIdleStateEvent);
-        Assert.That(sw.Receive(), Is.InstanceOf<EchoRequest>());
-        Assert.That(sw.Channel.Active, Is.True);
 
-        var strict = new OpenFlowServerOptions { EchoInterval = TimeSpan.FromMilliseconds(1), EchoTimeout = TimeSpan.FromMilliseconds(1) };
-        using var sw2 = new FakeSwitch(FakeSwitch.NewRegistry(strict), strict);
-        sw2.Channel.Pipeline.FireUserEventTriggered(IdleStateEvent.ReaderIdleStateEvent);
-        Assert.That(sw2.Channel.Active, Is.False);
+        time.Advance(TimeSpan.FromSeconds(5));
+        sw.Channel.Pipeline.FireUserEventTriggered(IdleStateEvent.FirstReaderIdleStateEvent);
+        var probe = sw.Receive<EchoRequest>();
+        Assert.That(sw.Channel.Active, Is.True, "5 s of silence: probed, not dropped");
+
+        sw.Send(new EchoReply { Xid = probe.Xid }); // the answer is a read: the silence starts again
+        time.Advance(TimeSpan.FromSeconds(10));
+        sw.Channel.Pipeline.FireUserEventTriggered(IdleStateEvent.ReaderIdleStateEvent);
+        Assert.That(sw.Receive(), Is.InstanceOf<EchoRequest>());
+        Assert.That(sw.Channel.Active, Is.True, "15 s since the handshake but 10 s since the echo reply");
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        sw.Channel.Pipeline.FireUserEventTriggered(IdleStateEvent.ReaderIdleStateEvent);
+        Assert.That(sw.Channel.Active, Is.False, "15 s without any message: dropped");
     }
 
     [Test]
