@@ -261,11 +261,11 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         long id = Interlocked.Increment(ref _nextId);
         var pending = new Pending(method);
         _pending[id] = pending;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_options.RequestTimeout > TimeSpan.Zero && _options.RequestTimeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(_options.RequestTimeout);
-        }
+        // The deadline runs on the connection's TimeProvider, like the inactivity probe.
+        using var deadline = _options.RequestTimeout > TimeSpan.Zero && _options.RequestTimeout != Timeout.InfiniteTimeSpan
+            ? new CancellationTokenSource(_options.RequestTimeout, _time)
+            : new CancellationTokenSource();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         try
         {

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Ovsdb.Rpc;
+using Tests.Shared;
 
 namespace Ovsdb.Tests.Rpc;
 
@@ -53,19 +55,54 @@ public sealed class ConnectionTests
     [Test]
     public async Task APeerThatNeverAnswersIsProbedThenDropped()
     {
-        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.FromMilliseconds(300) });
-        var probe = await pair.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.That(probe.GetProperty("method").GetString(), Is.EqualTo("echo"));
-        var ex = Assert.ThrowsAsync<TimeoutException>(async () => await pair.Client.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        // Fake time: the probe fires after InactivityProbe of silence and drops the peer after twice that.
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.FromSeconds(30) }, time);
+        var step = TimeSpan.FromSeconds(1);
+        var receive = pair.ReceiveAsync();
+        await Poll.UntilAsync(() => { time.Advance(step); return receive.IsCompleted; }, TimeSpan.FromSeconds(10), "the echo probe");
+        var probed = time.GetUtcNow() - start;
+        Assert.That((await receive).GetProperty("method").GetString(), Is.EqualTo("echo"));
+        Assert.That(probed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(30)).And.LessThan(TimeSpan.FromSeconds(50)), "probed after 30 s of silence, not before");
+        Assert.That(pair.Client.IsClosed, Is.False, "an unanswered probe is not yet a dead peer");
+
+        await Poll.UntilAsync(() => { time.Advance(step); return pair.Client.Completion.IsCompleted; }, TimeSpan.FromSeconds(10), "the drop");
+        var dropped = time.GetUtcNow() - start;
+        var ex = Assert.ThrowsAsync<TimeoutException>(async () => await pair.Client.Completion);
         Assert.That(ex!.Message, Does.Contain("echo unanswered"));
+        Assert.That(dropped, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(60)).And.LessThan(TimeSpan.FromSeconds(80)), "dropped after twice the probe interval");
+    }
+
+    [Test]
+    public async Task APeerThatAnswersTheProbeIsKept()
+    {
+        var time = new FakeTimeProvider();
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.FromSeconds(30) }, time);
+        for (int i = 0; i < 3; i++)
+        {
+            var receive = pair.ReceiveAsync();
+            await Poll.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(1)); return receive.IsCompleted; }, TimeSpan.FromSeconds(10), "the echo probe");
+            var probe = await receive;
+            Assert.That(probe.GetProperty("method").GetString(), Is.EqualTo("echo"));
+            await pair.SendAsync($$"""{"id":{{probe.GetProperty("id").GetRawText()}},"result":[],"error":null}""");
+        }
+
+        Assert.That(pair.Client.IsClosed, Is.False, "three probes answered over 90 s of otherwise silent time");
     }
 
     [Test]
     public async Task ARequestWithoutAnswerTimesOutAndALateReplyIsIgnored()
     {
-        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero, RequestTimeout = TimeSpan.FromMilliseconds(200) });
-        Assert.ThrowsAsync<TimeoutException>(() => pair.Client.ListDatabasesAsync());
+        var time = new FakeTimeProvider();
+        await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.Zero, RequestTimeout = TimeSpan.FromSeconds(10) }, time);
+        var list = pair.Client.ListDatabasesAsync();
         var request = await pair.ReceiveAsync();
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(50); // a wrongly early timeout would have fired by now (not the subject: a negative check)
+        Assert.That(list.IsCompleted, Is.False, "9 of 10 s: still waiting");
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.ThrowsAsync<TimeoutException>(() => list);
         await pair.SendAsync($$"""{"id":{{request.GetProperty("id").GetInt64()}},"result":[],"error":null}""");
         await pair.SendAsync("""{"id":"echo","method":"echo","params":[]}""");
         await pair.ReceiveAsync();
@@ -105,12 +142,12 @@ public sealed class ConnectionTests
 
         public OvsdbConnection Client { get; }
 
-        public static async Task<Pair> CreateAsync(OvsdbConnectionOptions options)
+        public static async Task<Pair> CreateAsync(OvsdbConnectionOptions options, TimeProvider? time = null)
         {
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             listener.Listen(1);
-            var connect = OvsdbConnection.ConnectAsync($"tcp:127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}", options);
+            var connect = OvsdbConnection.ConnectAsync($"tcp:127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}", options, time: time);
             var peer = await listener.AcceptAsync();
             return new Pair(peer, await connect);
         }
