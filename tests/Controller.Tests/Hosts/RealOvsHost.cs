@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tests.Shared;
 
 namespace Controller.Tests.Hosts;
 
@@ -57,8 +58,8 @@ internal sealed class RealOvsHost : IAsyncDisposable
 
     public Task<string> VsctlAsync(params string[] args) => RunAsync(["ovs-vsctl", "--db=" + Db, "--timeout=20", .. args]);
 
-    public Task<string> OfctlAsync(params string[] args) =>
-        RunInAsync(Dir, ["ovs-ofctl", "-O", "OpenFlow13", .. args]);
+    public async Task<string> OfctlAsync(params string[] args) =>
+        (await OvsOfctl.BridgeAsync(OvsOfctl.RunDirectory(Dir), args)).Checked().Stdout.Trim();
 
     public async ValueTask DisposeAsync()
     {

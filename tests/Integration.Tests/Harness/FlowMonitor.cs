@@ -20,7 +20,7 @@ internal sealed class FlowMonitor : IAsyncDisposable
 
     internal static async Task<FlowMonitor> StartAsync(OvsHypervisor host, string bridge)
     {
-        var process = BackgroundProcess.Start(["ovs-ofctl", "-O", "OpenFlow13", "monitor", bridge, "watch:!initial"], host.Environment);
+        var process = BackgroundProcess.Start(OvsOfctl.BridgeArgv(["monitor", bridge, "watch:!initial"]), host.Environment);
         var monitor = new FlowMonitor(process);
         try
         {

@@ -89,7 +89,15 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     public Task<ShResult> VsctlAsync(params string[] args) => Sh.RunAsync(["ovs-vsctl", "--timeout=20", .. args], env: Environment);
 
     /// <summary>Runs <c>ovs-ofctl -O OpenFlow13 args</c> against this host's bridges.</summary>
-    public Task<ShResult> OfctlAsync(params string[] args) => Sh.RunAsync(["ovs-ofctl", "-O", "OpenFlow13", .. args], env: Environment);
+    public Task<ShResult> OfctlAsync(params string[] args) => OfctlAsync(args, check: true);
+
+    /// <summary><c>ovs-ofctl -O OpenFlow13 ARGS</c> on this host (the tests' one runner, <see cref="OvsOfctl"/>).</summary>
+    public async Task<ShResult> OfctlAsync(IReadOnlyList<string> args, bool check)
+    {
+        var run = await OvsOfctl.BridgeAsync(Environment, args).ConfigureAwait(false);
+        var result = new ShResult(run.CommandLine, run.ExitCode, run.Stdout, run.Stderr);
+        return check && !result.Succeeded ? throw new ShException(result, "command failed") : result;
+    }
 
     /// <summary>Runs <c>ovs-appctl</c> against this host's ovs-vswitchd.</summary>
     public Task<ShResult> AppctlAsync(params string[] args) => Sh.RunAsync(["ovs-appctl", "--timeout=20", .. args], env: Environment);
@@ -249,7 +257,7 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
         var hasBrTun = (await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "br-exists", BrTun], env: Environment, check: false).ConfigureAwait(false)).Succeeded;
         await Poll.UntilAsync(
             async () => hasBrTun
-                ? (await Sh.RunAsync(["ovs-ofctl", "-O", "OpenFlow13", "show", BrTun], env: Environment, check: false).ConfigureAwait(false)).Succeeded
+                ? (await OfctlAsync(["show", BrTun], check: false).ConfigureAwait(false)).Succeeded
                 : (await Sh.RunAsync(["ovs-appctl", "--timeout=5", "version"], env: Environment, check: false).ConfigureAwait(false)).Succeeded,
             DaemonTimeout,
             $"ovs-vswitchd on {Namespace} to serve").ConfigureAwait(false);
@@ -321,7 +329,7 @@ internal sealed partial class OvsHypervisor : IAsyncDisposable
     public async Task<string> DiagnosticsAsync()
     {
         var show = await Sh.RunAsync(["ovs-vsctl", "--timeout=5", "show"], env: Environment, check: false).ConfigureAwait(false);
-        var flows = await Sh.RunAsync(["ovs-ofctl", "-O", "OpenFlow13", "dump-flows", BrTun], env: Environment, check: false).ConfigureAwait(false);
+        var flows = await OfctlAsync(["dump-flows", BrTun], check: false).ConfigureAwait(false);
         var log = Path.Combine(Directory, "ovs-vswitchd.log");
         var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(30)) : "(no log)";
         return $"=== {Namespace}: ovs-vsctl show\n{show.Stdout}{show.Stderr}=== dump-flows br-tun\n{flows.Stdout}{flows.Stderr}=== ovs-vswitchd.log (tail)\n{tail}\n";

@@ -3,7 +3,7 @@ using OpenFlow.Instructions;
 using OpenFlow.Matching;
 using OpenFlow.Messages;
 using OpenFlow.Nicira;
-using OpenFlow.Tests.Oracle;
+using Tests.Shared;
 using OpenFlow.Wire;
 
 namespace OpenFlow.Tests.FlowMonitor;

@@ -1,5 +1,5 @@
 using OpenFlow.Messages;
-using OpenFlow.Tests.Oracle;
+using Tests.Shared;
 using OpenFlow.Wire;
 
 namespace OpenFlow.Tests.GoldenMessages;
