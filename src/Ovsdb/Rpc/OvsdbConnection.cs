@@ -136,6 +136,11 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
             throw;
         }
 
+        if (SocketThreads.CompletionsInline)
+        {
+            await Task.Yield(); // the caller goes on with the session: not on the epoll thread
+        }
+
         return Start(socket, options, logger, time);
     }
 
@@ -380,6 +385,7 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         }
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool waited;
         try
         {
             if (IsClosed)
@@ -387,7 +393,9 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
                 throw ClosedException();
             }
 
-            await _stream.WriteAsync(buffer.WrittenMemory, _closing.Token).ConfigureAwait(false);
+            var pending = _stream.WriteAsync(buffer.WrittenMemory, _closing.Token);
+            waited = !pending.IsCompleted;
+            await pending.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && _closing.IsCancellationRequested)
         {
@@ -396,6 +404,11 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         finally
         {
             _writeLock.Release();
+        }
+
+        if (waited && SocketThreads.CompletionsInline)
+        {
+            await Task.Yield(); // a full send buffer drained on an epoll thread: the caller goes on elsewhere
         }
     }
 
