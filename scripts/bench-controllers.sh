@@ -11,7 +11,9 @@
 #   --switches N      emulated switches (default 16; ovs-testcontroller accepts at most 16)
 #   --rounds R        measured rounds per mode (default 5), --round-ms MS (default 1000), --warmup-rounds W (default 1)
 #   --ours-cmd CMD    start our controller with CMD instead (bash -c; $OF_PORT, $REST_PORT, $BENCH_TMP are set)
-#   --only LIST       comma-separated subset of: ours,osken,testcontroller,bare
+#   --only LIST       comma-separated subset of: ours,ourspool,osken,testcontroller,bare
+#                     (ourspool: ours with OpenFlow:InlineSocketCompletions=false, socket completions on the
+#                     thread pool as .NET does by default; not in the default list)
 #                     (bare: bench/peers/bare_responder.c, built with gcc: answers every PACKET_IN with a
 #                     PACKET_OUT and learns nothing, i.e. the ceiling of this machine and of OfBench)
 #   --scale N         scale mode instead: N switches that only handshake, held --hold-seconds S (default 15)
@@ -175,6 +177,11 @@ start_controller() {
           --OpenFlow:Port="$CTL_PORT" --Rest:Urls="http://127.0.0.1:$CTL_REST" --Store:Path="$dir/db"
       fi
       ;;
+    ourspool)
+      start_bg "$dir/log" dotnet run --project src/Controller -c Release --no-build -- \
+        --OpenFlow:Port="$CTL_PORT" --Rest:Urls="http://127.0.0.1:$CTL_REST" --Store:Path="$dir/db" \
+        --OpenFlow:InlineSocketCompletions=false
+      ;;
     ourstls)
       start_bg "$dir/log" dotnet run --project src/Controller -c Release --no-build -- \
         --OpenFlow:Port="$CTL_PORT" --Rest:Urls="http://127.0.0.1:$CTL_REST" --Store:Path="$dir/db" \
@@ -300,7 +307,7 @@ run_mode() { # run_mode NAME MODE -> sets RUN: the RESULT line or "n/a: reason";
 }
 
 names=()
-for n in ours osken testcontroller bare; do
+for n in ours ourspool osken testcontroller bare; do
   [[ ",$only," == *,$n,* ]] || continue
   names+=("$n")
   if [ "$n" = ours ] && [ "$tls" = 1 ]; then names+=(ourstls); fi
@@ -324,6 +331,7 @@ label() {
   case $1 in
     ours) echo "ours (C#/.NET)" ;;
     ourstls) echo "ours over TLS (OpenFlow:Tls, ovs-pki RSA-2048)" ;;
+    ourspool) echo "ours, OpenFlow:InlineSocketCompletions=false" ;;
     osken) echo "os-ken simple_switch_13 (Python)" ;;
     testcontroller) echo "ovs-testcontroller (C)" ;;
     bare) echo "bare C responder (ceiling: no learning, PACKET_OUT only)" ;;

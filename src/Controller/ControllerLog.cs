@@ -8,4 +8,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Rest:Token is not set: REST writes are open to anyone who can reach {Urls}")]
     public static partial void NoToken(ILogger logger, string urls);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Socket completions run {Mode}: {Why}")]
+    public static partial void SocketCompletions(ILogger logger, string mode, string why);
 }

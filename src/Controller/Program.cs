@@ -26,7 +26,7 @@ public static class ControllerHost
 {
     public static async Task Main(string[] args)
     {
-        await using var app = Build(args);
+        await using var app = Build(args, configure: null, ownsProcess: true);
         await app.RunAsync().ConfigureAwait(false);
     }
 
@@ -36,7 +36,14 @@ public static class ControllerHost
     /// can start it in-process on a free port. The store is opened here, so a bad store path fails fast.
     /// </summary>
     /// <param name="configure">Optional extra registrations (tests use it for fakes), applied at the OpenFlow registration point.</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) =>
+        Build(args, configure, ownsProcess: false);
+
+    /// <param name="ownsProcess">
+    /// True from <see cref="Main"/> only: then settings that are the whole process's (socket completions) are
+    /// applied. A test host shares its process with other tests, whose sockets may already exist.
+    /// </param>
+    private static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure, bool ownsProcess)
     {
         // appsettings.json is read from beside the binary, whatever the working directory; relative store
         // paths still resolve against the working directory.
@@ -47,6 +54,7 @@ public static class ControllerHost
         });
         var config = builder.Configuration;
         KnownSettings.Check(config);
+        SocketCompletions.Decision? completions = ownsProcess ? SocketCompletions.Apply(config) : null;
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(config)
@@ -116,6 +124,10 @@ public static class ControllerHost
             snapshot.Networks.Length,
             snapshot.Hosts.Length,
             snapshot.Ports.Length);
+        if (completions is { } c)
+        {
+            ControllerLog.SocketCompletions(log, c.Inline ? "inline" : "on the thread pool", c.Why);
+        }
         if (string.IsNullOrEmpty(rest.Token) && string.IsNullOrEmpty(rest.ReadToken) && !IsLoopbackOnly(rest.Urls))
         {
             ControllerLog.NoToken(log, rest.Urls);

@@ -40,6 +40,12 @@ public sealed class OpenFlowServerOptions
     /// <summary>I/O event loops serving the switches; 0 means one per processor. Each loop multiplexes many switches.</summary>
     public int EventLoopThreads { get; set; }
 
+    /// <summary>
+    /// Socket completions on .NET's epoll threads (one thread wake-up per OpenFlow read instead of two); unset:
+    /// on with the LiteDB store, off with etcd. Read once by the controller's Main (see <c>SocketCompletions</c>).
+    /// </summary>
+    public bool? InlineSocketCompletions { get; set; }
+
     /// <summary>Listen backlog, large so that a reconnect storm of thousands of switches is not refused.</summary>
     public int Backlog { get; set; } = 8192;
 
