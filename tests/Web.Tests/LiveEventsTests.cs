@@ -1,3 +1,4 @@
+using Tests.Shared;
 using System.Text.Json;
 using Controller.Web;
 
@@ -46,13 +47,7 @@ public sealed class LiveEventsTests
             Assert.That(hub.ClientCount, Is.EqualTo(1));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (hub.ClientCount != 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.That(hub.ClientCount, Is.Zero);
+        await Poll.UntilAsync(() => hub.ClientCount == 0, TimeSpan.FromSeconds(10), "the hub to drop the client that went away");
     }
 
     [Test]

@@ -55,17 +55,13 @@ public sealed class EtcdClusterHarnessTests
 
     private static async Task<(int Rc, string Out)> RetryAsync(Func<Task<(int Rc, string Out)>> run)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var r = await run();
-            if (r.Rc == 0 || DateTime.UtcNow > deadline)
-            {
-                return r;
-            }
-
-            await Task.Delay(200);
-        }
+        (int Rc, string Out) last = default;
+        await Poll.UntilAsync(
+            async () => (last = await run()).Rc == 0,
+            TimeSpan.FromSeconds(15),
+            () => $"etcdctl to succeed (last: exit {last.Rc}, {last.Out})",
+            TimeSpan.FromMilliseconds(200));
+        return last;
     }
 
     private static bool ProcessAlive(int pid)
