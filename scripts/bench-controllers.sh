@@ -6,6 +6,7 @@
 #   scripts/bench-controllers.sh                      # ours, os-ken, ovs-testcontroller, bare responder
 #   scripts/bench-controllers.sh --scale 10000        # ours only: connect time, RSS per switch, REST list time
 #   scripts/bench-controllers.sh --tls                # ours over TCP and ours over TLS, with the TLS/TCP ratios
+#   scripts/bench-controllers.sh --flood              # also: the others' latency while one switch floods
 #
 # Options:
 #   --switches N      emulated switches (default 16; ovs-testcontroller accepts at most 16)
@@ -16,6 +17,9 @@
 #                     thread pool as .NET does by default; not in the default list)
 #                     (bare: bench/peers/bare_responder.c, built with gcc: answers every PACKET_IN with a
 #                     PACKET_OUT and learns nothing, i.e. the ceiling of this machine and of OfBench)
+#   --flood           after the table, for each controller: N-1 switches in latency mode alone, then again while
+#                     one more switch (its own OfBench, throughput mode, window 128) floods PACKET_INs; prints
+#                     both latencies and the flooder's packets/s
 #   --scale N         scale mode instead: N switches that only handshake, held --hold-seconds S (default 15)
 #   --tls             also run ours with OpenFlow over TLS (OpenFlow:Tls:*, certificates from ovs-pki made in the
 #                     temp dir; OfBench --tls presents a switch certificate) right after ours over TCP in each
@@ -36,6 +40,7 @@ only="ours,osken,testcontroller,bare"
 scale=0
 hold=15
 tls=0
+flood=0
 only_set=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,6 +53,7 @@ while [ $# -gt 0 ]; do
     --scale) scale=$2; shift 2 ;;
     --hold-seconds) hold=$2; shift 2 ;;
     --tls) tls=1; shift ;;
+    --flood) flood=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -393,6 +399,54 @@ if [ "$tls" = 1 ]; then
   done
   a=$(pick connect_ms "${TP[ours]}") b=$(pick connect_ms "${TP[ourstls]}")
   echo "| $switches switches connected (FEATURES_REPLY), ms | $a | $b | $(ratio "$b" "$a") |"
+fi
+if [ "$flood" = 1 ]; then
+  victims=$((switches - 1))
+  # victims NAME TAG DPID_BASE -> VICTIM: the RESULT line of N-1 switches in latency mode, or "n/a: ..."
+  victims() {
+    timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches "$victims" --dpid-base "$3" --mode latency \
+      --rounds "$rounds" --round-ms "$round_ms" --warmup-rounds "$warmup" --connect-timeout-ms 10000 \
+      >"$TMP/$1.$2.out" 2>&1 &
+    local b=$!
+    PIDS+=("$b"); wait "$b" || true; forget "$b"
+    grep -v '^RESULT' "$TMP/$1.$2.out" | sed "s/^/[$1 $2] /" >&2 || true
+    VICTIM=$(grep '^RESULT' "$TMP/$1.$2.out" || echo "n/a: no result")
+    [ -n "$(field error "$VICTIM")" ] && VICTIM="n/a: $(sed -n 's/.*error=//p' <<<"$VICTIM")"
+    return 0
+  }
+  declare -A ALONE WITH FLOODER
+  for n in "${names[@]}"; do
+    [[ $n == ourstls ]] && continue
+    log "$n: $victims switches in latency mode alone, then while one switch floods"
+    start_controller "$n"
+    if [ "$CTL_PORT" = 0 ]; then ALONE[$n]="n/a: did not listen"; WITH[$n]=${ALONE[$n]}; FLOODER[$n]=n/a; continue; fi
+    victims "$n" alone 1; ALONE[$n]=$VICTIM
+    # The flooder outlasts the victims' run (connect, settle, warm-up and rounds) with margin.
+    timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches 1 --dpid-base 1000 --mode throughput \
+      --rounds $((warmup + rounds + 6)) --round-ms "$round_ms" --warmup-rounds 0 --connect-timeout-ms 10000 \
+      >"$TMP/$n.flooder.out" 2>&1 &
+    fl=$!; PIDS+=("$fl")
+    sleep 2
+    victims "$n" flooded 100; WITH[$n]=$VICTIM
+    wait "$fl" || true; forget "$fl"
+    FLOODER[$n]=$(grep '^RESULT' "$TMP/$n.flooder.out" || echo "n/a: no result")
+    stop_bg "$CTL_PID"
+  done
+  echo
+  echo "### The others' latency while one switch floods ($victims switches in latency mode; one more in throughput mode)"
+  echo
+  echo "| controller | alone: latency avg / p50 / p99 us | packets/s | with the flooder: latency avg / p50 / p99 us | packets/s | flooded / alone (latency avg) | flooder's packets/s |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  lat3() { [[ $1 == n/a* ]] && echo "$1" || echo "$(field lat_avg_us "$1") / $(field lat_p50_us "$1") / $(field lat_p99_us "$1")"; }
+  pps() { [[ $1 == n/a* ]] && echo n/a || field avg "$1"; }
+  for n in "${names[@]}"; do
+    [[ $n == ourstls ]] && continue
+    a=${ALONE[$n]} w=${WITH[$n]} r=n/a
+    if [[ $a != n/a* && $w != n/a* ]]; then
+      r=$(awk -v x="$(field lat_avg_us "$w")" -v y="$(field lat_avg_us "$a")" 'BEGIN { if (y + 0 == 0) print "n/a"; else printf "%.2fx", x / y }')
+    fi
+    echo "| $(label "$n") | $(lat3 "$a") | $(pps "$a") | $(lat3 "$w") | $(pps "$w") | $r | $(pps "${FLOODER[$n]}") |"
+  done
 fi
 if [ ${#notes[@]} -gt 0 ]; then
   echo
