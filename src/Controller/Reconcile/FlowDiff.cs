@@ -94,5 +94,9 @@ public static class FlowDiff
         return new FlowDiffResult(Sorted(deletes), Sorted(adds), Sorted(modifies), unchanged, Sorted(overwrites));
     }
 
-    private static List<FlowEntry> Sorted(List<FlowEntry> flows) => [.. FlowOrder.Sort(flows)];
+    private static List<FlowEntry> Sorted(List<FlowEntry> flows)
+    {
+        flows.Sort(FlowSendOrder.Instance); // unstable, but flows that compare equal send the same FLOW_MOD key
+        return flows;
+    }
 }
