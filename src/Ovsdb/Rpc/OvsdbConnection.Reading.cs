@@ -15,23 +15,12 @@ public sealed partial class OvsdbConnection
             return;
         }
 
-        if (SocketThreads.CompletionsInline)
-        {
-            await Task.Yield(); // the TLS handshake may have finished on an epoll thread
-        }
-
         try
         {
             while (!_closing.IsCancellationRequested)
             {
                 var memory = framer.GetMemory(16 * 1024);
-                var pending = _stream.ReadAsync(memory, _closing.Token);
-                bool waited = !pending.IsCompleted;
-                int read = await pending.ConfigureAwait(false);
-                if (waited && SocketThreads.CompletionsInline)
-                {
-                    await Task.Yield(); // parse and dispatch on the thread pool, not on the epoll thread
-                }
+                int read = await _stream.ReadAsync(memory, _closing.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     Close();

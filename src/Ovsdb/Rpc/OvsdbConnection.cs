@@ -52,7 +52,7 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
     private OvsdbConnection(Socket socket, OvsdbConnectionOptions options, ILogger? logger, TimeProvider? time)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = SocketThreads.OffEpollThreads(new NetworkStream(socket, ownsSocket: false));
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
@@ -128,17 +128,13 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
             : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            // The caller goes on with the session, or logs the failure: not on the epoll thread either way.
+            await SocketThreads.Leave(socket.ConnectAsync(endPoint, cancellationToken)).ConfigureAwait(false);
         }
         catch
         {
             socket.Dispose();
             throw;
-        }
-
-        if (SocketThreads.CompletionsInline)
-        {
-            await Task.Yield(); // the caller goes on with the session: not on the epoll thread
         }
 
         return Start(socket, options, logger, time);
@@ -269,8 +265,10 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         // The deadline runs on the connection's TimeProvider, like the inactivity probe.
         using var deadline = _options.RequestTimeout > TimeSpan.Zero && _options.RequestTimeout != Timeout.InfiniteTimeSpan
             ? new CancellationTokenSource(_options.RequestTimeout, _time)
-            : new CancellationTokenSource();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            : null;
+        using var timeout = deadline is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         try
         {
@@ -385,7 +383,6 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         }
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        bool waited;
         try
         {
             if (IsClosed)
@@ -393,9 +390,7 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
                 throw ClosedException();
             }
 
-            var pending = _stream.WriteAsync(buffer.WrittenMemory, _closing.Token);
-            waited = !pending.IsCompleted;
-            await pending.ConfigureAwait(false);
+            await _stream.WriteAsync(buffer.WrittenMemory, _closing.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && _closing.IsCancellationRequested)
         {
@@ -404,11 +399,6 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
         finally
         {
             _writeLock.Release();
-        }
-
-        if (waited && SocketThreads.CompletionsInline)
-        {
-            await Task.Yield(); // a full send buffer drained on an epoll thread: the caller goes on elsewhere
         }
     }
 

@@ -54,12 +54,7 @@ public sealed partial class OvsdbListener : IAsyncDisposable
     {
         while (true)
         {
-            var socket = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            if (SocketThreads.CompletionsInline)
-            {
-                await Task.Yield(); // the caller goes on with the session: not on the epoll thread (SocketThreads)
-            }
-
+            var socket = await SocketThreads.Leave(_socket.AcceptAsync(cancellationToken)).ConfigureAwait(false);
             if (Interlocked.Increment(ref _open) > MaxConnections)
             {
                 Interlocked.Decrement(ref _open);
