@@ -10,8 +10,9 @@ namespace Controller;
 /// packet in flight per switch) measures. The runtime reads the variable once, when the first socket is
 /// registered, so <see cref="ControllerHost.Main"/> decides before anything listens.
 /// It is safe here because nothing of ours runs long on an epoll thread: DotNetty only queues to its loop,
-/// Kestrel queues to its I/O queues, the OVSDB connection leaves the epoll thread after every read that had to
-/// wait. It stays off with <c>Store:Backend=etcd</c>: the etcd client's continuations would then run there too.
+/// Kestrel queues to its I/O queues, the OVSDB connection leaves the epoll thread after every socket operation
+/// that had to wait, TLS handshakes included. It stays off with an etcd client in the process
+/// (<c>Store:Backend=etcd</c> or <c>Cluster:Enabled=true</c>): the etcd client's continuations would run there too.
 /// </summary>
 internal static class SocketCompletions
 {
@@ -20,35 +21,44 @@ internal static class SocketCompletions
     /// <summary>What was decided, and the sentence that says why (logged at start-up).</summary>
     public readonly record struct Decision(bool Inline, string Why);
 
-    /// <param name="variable">The variable's value in the environment, null when unset: it always wins.</param>
-    /// <param name="setting"><c>OpenFlow:InlineSocketCompletions</c>; null: on with LiteDB, off with etcd.</param>
+    /// <param name="variable">The variable's value in the environment, null when unset: it wins, except that <c>1</c> is refused with an etcd client.</param>
+    /// <param name="setting"><c>OpenFlow:InlineSocketCompletions</c>; null: on with LiteDB, off with an etcd client.</param>
     /// <param name="backend"><c>Store:Backend</c>.</param>
-    /// <exception cref="InvalidOperationException">The setting turns it on with the etcd store.</exception>
-    public static Decision Decide(string? variable, bool? setting, string? backend)
+    /// <param name="cluster"><c>Cluster:Enabled</c>: the cluster's membership and leases are an etcd client too.</param>
+    /// <exception cref="InvalidOperationException">The variable or the setting turns them on next to an etcd client.</exception>
+    public static Decision Decide(string? variable, bool? setting, string? backend, bool cluster)
     {
-        var etcd = string.Equals(backend, StoreOptions.EtcdBackend, StringComparison.OrdinalIgnoreCase);
+        var etcdClient = string.Equals(backend, StoreOptions.EtcdBackend, StringComparison.Ordinal) ? "Store:Backend=etcd"
+            : cluster ? "Cluster:Enabled=true"
+            : null;
         if (variable is not null)
         {
-            // With etcd and "1" the store's options validation stops start-up, naming the variable.
+            if (variable == "1" && etcdClient is not null)
+            {
+                throw new InvalidOperationException(Refusal(StoreOptions.InlineCompletionsVariable + "=1", etcdClient, "Unset it"));
+            }
+
             return new(variable == "1", $"{StoreOptions.InlineCompletionsVariable}={variable} is set in the environment");
         }
 
-        if (setting == true && etcd)
+        if (setting == true && etcdClient is not null)
         {
-            throw new InvalidOperationException(
-                $"{Setting}=true cannot be used with Store:Backend=etcd: the etcd client's continuations would run on the "
-                + "socket I/O thread, where one waiting for the store's lock can block the etcd answer its holder waits for. "
-                + $"Leave {Setting} unset (off with etcd), or use Store:Backend=litedb.");
+            throw new InvalidOperationException(Refusal(Setting + "=true", etcdClient, $"Leave {Setting} unset (off there)"));
         }
 
         return setting switch
         {
             true => new(true, $"{Setting}=true"),
             false => new(false, $"{Setting}=false"),
-            null when etcd => new(false, "the default with Store:Backend=etcd"),
+            null when etcdClient is not null => new(false, $"the default with {etcdClient}"),
             null => new(true, "the default with Store:Backend=litedb"),
         };
     }
+
+    private static string Refusal(string what, string etcdClient, string instead) =>
+        $"{what} cannot be used with {etcdClient}: the etcd client's continuations would run on the socket I/O thread, "
+        + "where one waiting for a lock can block the etcd answer that the lock's holder waits for. "
+        + $"{instead}, or run without etcd.";
 
     /// <summary>Decides from <paramref name="configuration"/> and the environment, and sets the variable when on.</summary>
     public static Decision Apply(IConfiguration configuration)
@@ -61,7 +71,8 @@ internal static class SocketCompletions
         var decision = Decide(
             Environment.GetEnvironmentVariable(StoreOptions.InlineCompletionsVariable),
             setting,
-            configuration[StoreOptions.SectionName + ":Backend"] ?? StoreOptions.LiteDbBackend);
+            configuration[StoreOptions.SectionName + ":Backend"] ?? StoreOptions.LiteDbBackend,
+            bool.TryParse(configuration["Cluster:Enabled"], out var cluster) && cluster);
         if (decision.Inline)
         {
             Environment.SetEnvironmentVariable(StoreOptions.InlineCompletionsVariable, "1");

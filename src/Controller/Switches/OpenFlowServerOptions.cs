@@ -42,7 +42,8 @@ public sealed class OpenFlowServerOptions
 
     /// <summary>
     /// Socket completions on .NET's epoll threads (one thread wake-up per OpenFlow read instead of two); unset:
-    /// on with the LiteDB store, off with etcd. Read once by the controller's Main (see <c>SocketCompletions</c>).
+    /// on with the LiteDB store, off with an etcd client in the process (<c>Store:Backend=etcd</c> or
+    /// <c>Cluster:Enabled=true</c>). Read once by the controller's Main (see <c>SocketCompletions</c>).
     /// </summary>
     public bool? InlineSocketCompletions { get; set; }
 

@@ -71,7 +71,10 @@ public sealed class SocketCompletionsProcessTests
         });
     }
 
-    /// <summary>Where the case has no variable, the child must not inherit one from whoever runs the tests.</summary>
+    /// <summary>
+    /// The child must not inherit, from whoever runs the tests, the variable where the case has none, nor the one
+    /// that sets the epoll thread count outright.
+    /// </summary>
     private static string[] Unset(string? variable) =>
-        variable is null ? ["env", "-u", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] : [];
+        ["env", "-u", "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", .. variable is null ? new[] { "-u", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS" } : []];
 }
