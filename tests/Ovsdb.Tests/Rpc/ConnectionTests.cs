@@ -55,41 +55,68 @@ public sealed class ConnectionTests
     [Test]
     public async Task APeerThatNeverAnswersIsProbedThenDropped()
     {
-        // Fake time: the probe fires after InactivityProbe of silence and drops the peer after twice that.
+        // Fake time: the probe fires after InactivityProbe of silence and drops the peer after twice that. Time
+        // moves 1 s per poll until the probe's bytes reach the peer, then stops, so a slow machine only makes the
+        // probe look later (it cannot reach the 60 s drop while the test is still waiting for the probe).
         var time = new FakeTimeProvider();
         var start = time.GetUtcNow();
         await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.FromSeconds(30) }, time);
-        var step = TimeSpan.FromSeconds(1);
-        var receive = pair.ReceiveAsync();
-        await Poll.UntilAsync(() => { time.Advance(step); return receive.IsCompleted; }, TimeSpan.FromSeconds(10), "the echo probe");
+        await AdvanceUntilAsync(time, () => pair.Available > 0, "the echo probe");
         var probed = time.GetUtcNow() - start;
-        Assert.That((await receive).GetProperty("method").GetString(), Is.EqualTo("echo"));
-        Assert.That(probed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(30)).And.LessThan(TimeSpan.FromSeconds(50)), "probed after 30 s of silence, not before");
+        Assert.That((await pair.ReceiveAsync()).GetProperty("method").GetString(), Is.EqualTo("echo"));
+        Assert.That(probed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(30)).And.LessThan(TimeSpan.FromSeconds(60)), "probed after 30 s of silence, not before");
         Assert.That(pair.Client.IsClosed, Is.False, "an unanswered probe is not yet a dead peer");
 
-        await Poll.UntilAsync(() => { time.Advance(step); return pair.Client.Completion.IsCompleted; }, TimeSpan.FromSeconds(10), "the drop");
+        await AdvanceUntilAsync(time, () => pair.Client.Completion.IsCompleted, "the drop");
         var dropped = time.GetUtcNow() - start;
         var ex = Assert.ThrowsAsync<TimeoutException>(async () => await pair.Client.Completion);
         Assert.That(ex!.Message, Does.Contain("echo unanswered"));
-        Assert.That(dropped, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(60)).And.LessThan(TimeSpan.FromSeconds(80)), "dropped after twice the probe interval");
+        Assert.That(dropped, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(60)), "dropped after twice the probe interval, not before");
     }
 
     [Test]
     public async Task APeerThatAnswersTheProbeIsKept()
     {
+        // Unanswered, the client would drop the peer 60 s into this test; answered, it is still there at 90 s.
         var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
         await using var pair = await Pair.CreateAsync(new OvsdbConnectionOptions { InactivityProbe = TimeSpan.FromSeconds(30) }, time);
         for (int i = 0; i < 3; i++)
         {
-            var receive = pair.ReceiveAsync();
-            await Poll.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(1)); return receive.IsCompleted; }, TimeSpan.FromSeconds(10), "the echo probe");
-            var probe = await receive;
+            await AdvanceUntilAsync(time, () => pair.Available > 0 || pair.Client.IsClosed, $"probe {i + 1}");
+            Assert.That(pair.Client.IsClosed, Is.False, $"still connected at probe {i + 1}");
+            var probe = await pair.ReceiveAsync();
             Assert.That(probe.GetProperty("method").GetString(), Is.EqualTo("echo"));
             await pair.SendAsync($$"""{"id":{{probe.GetProperty("id").GetRawText()}},"result":[],"error":null}""");
+
+            // Barrier: once the client answers this echo, its read loop has taken the reply above.
+            await pair.SendAsync("""{"id":"barrier","method":"echo","params":[]}""");
+            Assert.That((await pair.ReceiveAsync()).GetProperty("id").GetString(), Is.EqualTo("barrier"));
         }
 
-        Assert.That(pair.Client.IsClosed, Is.False, "three probes answered over 90 s of otherwise silent time");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(time.GetUtcNow() - start, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(90)));
+            Assert.That(pair.Client.IsClosed, Is.False, "three probes answered over 90 s of otherwise silent time");
+        }
     }
+
+    /// <summary>Moves fake time 1 s per poll until <paramref name="condition"/> holds.</summary>
+    private static Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, string what) =>
+        Poll.UntilAsync(
+            () =>
+            {
+                if (condition())
+                {
+                    return true;
+                }
+
+                time.Advance(TimeSpan.FromSeconds(1));
+                return false;
+            },
+            TimeSpan.FromSeconds(20),
+            what,
+            TimeSpan.FromMilliseconds(50));
 
     [Test]
     public async Task ARequestWithoutAnswerTimesOutAndALateReplyIsIgnored()
@@ -141,6 +168,9 @@ public sealed class ConnectionTests
         }
 
         public OvsdbConnection Client { get; }
+
+        /// <summary>Bytes the client sent that the peer has not read yet (framed or not).</summary>
+        public int Available => _peer.Available + _framer.Buffered;
 
         public static async Task<Pair> CreateAsync(OvsdbConnectionOptions options, TimeProvider? time = null)
         {
