@@ -64,6 +64,13 @@ if [ "$tls" = 1 ]; then
   [[ ",$only," == *,ours,* ]] || only="ours,$only"
 fi
 
+if [ -n "$ours_cmd" ] && [[ ",$only," == *,ourspool,* ]]; then
+  echo "ourspool starts our controller itself: not with --ours-cmd (it would not be the same controller)" >&2; exit 2
+fi
+if [ "$flood" = 1 ] && [ "$switches" -lt 2 ]; then
+  echo "--flood needs --switches 2 or more (one floods, the others are measured)" >&2; exit 2
+fi
+
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/ofbench.XXXXXX)
 PIDS=()
@@ -146,7 +153,7 @@ log "building OfBench and the controller (Release)"
 dotnet build bench/OfBench/OfBench.csproj -c Release -nologo -v q >"$TMP/build-bench.log" 2>&1 \
   || { cat "$TMP/build-bench.log"; echo "OfBench build failed" >&2; exit 1; }
 OFBENCH=(dotnet "$ROOT/bench/OfBench/bin/Release/net10.0/ofbench.dll")
-if [ -z "$ours_cmd" ] && [[ ",$only," == *,ours,* || "$scale" -gt 0 ]]; then
+if [[ ",$only," == *,ourspool,* || "$scale" -gt 0 || ( -z "$ours_cmd" && ",$only," == *,ours,* ) ]]; then
   dotnet build src/Controller/Controller.csproj -c Release -nologo -v q >"$TMP/build-ours.log" 2>&1 \
     || { tail -20 "$TMP/build-ours.log"; log "controller build failed: ours will be n/a"; }
 fi
@@ -411,7 +418,10 @@ if [ "$flood" = 1 ]; then
     PIDS+=("$b"); wait "$b" || true; forget "$b"
     grep -v '^RESULT' "$TMP/$1.$2.out" | sed "s/^/[$1 $2] /" >&2 || true
     VICTIM=$(grep '^RESULT' "$TMP/$1.$2.out" || echo "n/a: no result")
-    [ -n "$(field error "$VICTIM")" ] && VICTIM="n/a: $(sed -n 's/.*error=//p' <<<"$VICTIM")"
+    if [[ $VICTIM != n/a* ]]; then
+      if [ -n "$(field error "$VICTIM")" ]; then VICTIM="n/a: $(sed -n 's/.*error=//p' <<<"$VICTIM")"
+      elif [ "$(field avg "$VICTIM")" = 0 ]; then VICTIM="n/a: nothing answered"; fi
+    fi
     return 0
   }
   declare -A ALONE WITH FLOODER
@@ -421,15 +431,16 @@ if [ "$flood" = 1 ]; then
     start_controller "$n"
     if [ "$CTL_PORT" = 0 ]; then ALONE[$n]="n/a: did not listen"; WITH[$n]=${ALONE[$n]}; FLOODER[$n]=n/a; continue; fi
     victims "$n" alone 1; ALONE[$n]=$VICTIM
-    # The flooder outlasts the victims' run (connect, settle, warm-up and rounds) with margin.
-    timeout 120 "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches 1 --dpid-base 1000 --mode throughput \
-      --rounds $((warmup + rounds + 6)) --round-ms "$round_ms" --warmup-rounds 0 --connect-timeout-ms 10000 \
-      >"$TMP/$n.flooder.out" 2>&1 &
-    fl=$!; PIDS+=("$fl")
+    # The flooder runs until the victims are done, then is stopped by PID; its rate is read from the rounds it
+    # printed while they ran (1 s rounds, from 2 s before they connect to when they finish).
+    start_bg "$TMP/$n.flooder.out" "${OFBENCH[@]}" --controller "127.0.0.1:$CTL_PORT" --switches 1 --dpid-base 1000 \
+      --mode throughput --rounds 100000 --round-ms 1000 --warmup-rounds 0 --connect-timeout-ms 10000
+    fl=$BG_PID
     sleep 2
     victims "$n" flooded 100; WITH[$n]=$VICTIM
-    wait "$fl" || true; forget "$fl"
-    FLOODER[$n]=$(grep '^RESULT' "$TMP/$n.flooder.out" || echo "n/a: no result")
+    stop_bg "$fl"
+    FLOODER[$n]=$(awk '/round +[0-9]+:/ { for (i = 1; i <= NF; i++) if ($i == "responses/s") { s += $(i - 1); k++ } }
+      END { if (k) printf "RESULT avg=%d rounds=%d\n", s / k, k; else print "n/a: no round" }' "$TMP/$n.flooder.out")
     stop_bg "$CTL_PID"
   done
   echo
