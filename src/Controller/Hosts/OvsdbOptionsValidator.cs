@@ -27,9 +27,9 @@ internal sealed class OvsdbOptionsValidator : IValidateOptions<OvsdbOptions>
             {
                 errors.Add($"Ovsdb:Dial entry '{target}' needs Ovsdb:Tls:Enabled and its certificate settings.");
             }
-            else if (!target.StartsWith("tcp:", StringComparison.Ordinal) && !target.StartsWith("unix:", StringComparison.Ordinal) && !OvsdbTarget.IsTls(target))
+            else if (!OvsdbTarget.IsWellFormed(target))
             {
-                errors.Add($"Ovsdb:Dial entry '{target}' is not tcp:ip:port, ssl:ip:port or unix:path.");
+                errors.Add($"Ovsdb:Dial entry '{target}' is not tcp:ip:port, ssl:ip:port (or host:port) or unix:path.");
             }
         }
 

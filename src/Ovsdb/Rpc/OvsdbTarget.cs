@@ -25,6 +25,40 @@ public static class OvsdbTarget
         return ParseIpEndPoint(target["tcp:".Length..], DefaultPort);
     }
 
+    /// <summary>
+    /// True when <paramref name="target"/> has one of the forms <see cref="Parse"/> takes, checked without resolving a
+    /// host name (a configuration check must not depend on DNS at start-up): a non-empty unix path; after tcp: or
+    /// ssl:, an IP with or without a port, or a DNS host name with a port 1-65535.
+    /// </summary>
+    public static bool IsWellFormed(string? target)
+    {
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            return false;
+        }
+
+        if (target.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            return target.Length > "unix:".Length;
+        }
+
+        if (!target.StartsWith("tcp:", StringComparison.Ordinal) && !IsTls(target))
+        {
+            return false;
+        }
+
+        var rest = target["tcp:".Length..];
+        if (IPAddress.TryParse(rest.Trim('[', ']'), out _) || (IPEndPoint.TryParse(rest, out var ep) && ep.Port > 0))
+        {
+            return true;
+        }
+
+        int colon = rest.LastIndexOf(':');
+        return colon > 0
+            && int.TryParse(rest.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536
+            && Uri.CheckHostName(rest[..colon]) == UriHostNameType.Dns;
+    }
+
     /// <summary>True for <c>ssl:host:port</c>: the connection runs TLS (<see cref="OvsdbConnectionOptions.Secure"/>).</summary>
     public static bool IsTls(string target) => target.StartsWith("ssl:", StringComparison.Ordinal);
 

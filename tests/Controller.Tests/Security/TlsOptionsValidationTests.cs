@@ -169,6 +169,18 @@ public sealed class TlsOptionsValidationTests
     }
 
     [Test]
+    public void AMalformedDialTargetIsNamed()
+    {
+        var options = new OvsdbOptions { Dial = { "tcp:127.0.0.1:6640", "tcp:10.0.0.9:70000", "unix:" } };
+        var errors = Failures(new OvsdbOptionsValidator().Validate(null, options));
+        Assert.That(errors, Is.EqualTo(new[]
+        {
+            "Ovsdb:Dial entry 'tcp:10.0.0.9:70000' is not tcp:ip:port, ssl:ip:port (or host:port) or unix:path.",
+            "Ovsdb:Dial entry 'unix:' is not tcp:ip:port, ssl:ip:port (or host:port) or unix:path.",
+        }));
+    }
+
+    [Test]
     public void AnSslDialTargetWithOvsdbTlsPasses()
     {
         var options = new OvsdbOptions { Tls = GoodTls(), Dial = { "ssl:127.0.0.1:6641" } };
