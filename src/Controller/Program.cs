@@ -54,7 +54,8 @@ public static class ControllerHost
         });
         var config = builder.Configuration;
         KnownSettings.Check(config);
-        SocketCompletions.Decision? completions = ownsProcess ? SocketCompletions.Apply(config) : null;
+        // A test host only checks: its process's sockets may exist already, and other tests share it.
+        var completions = SocketCompletions.Apply(config, setVariable: ownsProcess);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(config)
@@ -65,9 +66,6 @@ public static class ControllerHost
         builder.Services.AddOptions<StoreOptions>()
             .Bind(config.GetSection(StoreOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(
-                o => !StoreOptions.ConflictsWithInlineCompletions(o.Backend, Environment.GetEnvironmentVariable(StoreOptions.InlineCompletionsVariable)),
-                StoreOptions.InlineCompletionsWithEtcd)
             .ValidateOnStart();
         builder.Services.AddOptions<RestOptions>()
             .Bind(config.GetSection(RestOptions.SectionName))
@@ -124,9 +122,9 @@ public static class ControllerHost
             snapshot.Networks.Length,
             snapshot.Hosts.Length,
             snapshot.Ports.Length);
-        if (completions is { } c)
+        if (ownsProcess)
         {
-            ControllerLog.SocketCompletions(log, c.Inline ? "inline" : "on the thread pool", c.Why);
+            ControllerLog.SocketCompletions(log, completions.Inline ? "inline" : "on the thread pool", completions.Why);
         }
         if (string.IsNullOrEmpty(rest.Token) && string.IsNullOrEmpty(rest.ReadToken) && !IsLoopbackOnly(rest.Urls))
         {

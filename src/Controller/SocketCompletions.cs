@@ -16,6 +16,9 @@ namespace Controller;
 /// </summary>
 internal static class SocketCompletions
 {
+    /// <summary>The .NET switch itself, read by the runtime when its first socket is registered.</summary>
+    public const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public const string Setting = OpenFlowServerOptions.SectionName + ":" + nameof(OpenFlowServerOptions.InlineSocketCompletions);
 
     /// <summary>What was decided, and the sentence that says why (logged at start-up).</summary>
@@ -35,10 +38,10 @@ internal static class SocketCompletions
         {
             if (variable == "1" && etcdClient is not null)
             {
-                throw new InvalidOperationException(Refusal(StoreOptions.InlineCompletionsVariable + "=1", etcdClient, "Unset it"));
+                throw new InvalidOperationException(Refusal(Variable + "=1", etcdClient, "Unset it"));
             }
 
-            return new(variable == "1", $"{StoreOptions.InlineCompletionsVariable}={variable} is set in the environment");
+            return new(variable == "1", $"{Variable}={variable} is set in the environment");
         }
 
         if (setting == true && etcdClient is not null)
@@ -60,8 +63,11 @@ internal static class SocketCompletions
         + "where one waiting for a lock can block the etcd answer that the lock's holder waits for. "
         + $"{instead}, or run without etcd.";
 
-    /// <summary>Decides from <paramref name="configuration"/> and the environment, and sets the variable when on.</summary>
-    public static Decision Apply(IConfiguration configuration)
+    /// <summary>
+    /// Decides from <paramref name="configuration"/> and the environment (throwing on a conflict with etcd) and, when
+    /// <paramref name="setVariable"/> (the process is the controller's own), sets the variable when on.
+    /// </summary>
+    public static Decision Apply(IConfiguration configuration, bool setVariable)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var raw = configuration[Setting];
@@ -69,13 +75,13 @@ internal static class SocketCompletions
             ? null
             : bool.TryParse(raw, out var b) ? b : throw new InvalidOperationException($"{Setting} must be true or false, not '{raw}'.");
         var decision = Decide(
-            Environment.GetEnvironmentVariable(StoreOptions.InlineCompletionsVariable),
+            Environment.GetEnvironmentVariable(Variable),
             setting,
             configuration[StoreOptions.SectionName + ":Backend"] ?? StoreOptions.LiteDbBackend,
             bool.TryParse(configuration["Cluster:Enabled"], out var cluster) && cluster);
-        if (decision.Inline)
+        if (decision.Inline && setVariable)
         {
-            Environment.SetEnvironmentVariable(StoreOptions.InlineCompletionsVariable, "1");
+            Environment.SetEnvironmentVariable(Variable, "1");
         }
 
         return decision;

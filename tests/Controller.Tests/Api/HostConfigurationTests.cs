@@ -32,8 +32,15 @@ public sealed class HostConfigurationTests
     [TestCase("litedb", "1", false)]
     public void Inline_socket_completions_are_refused_only_with_the_etcd_store(string backend, string? variable, bool refused)
     {
-        Assert.That(Controller.Store.StoreOptions.ConflictsWithInlineCompletions(backend, variable), Is.EqualTo(refused));
-        Assert.That(Controller.Store.StoreOptions.InlineCompletionsWithEtcd, Does.StartWith("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 cannot be used with Store:Backend=etcd"));
+        if (refused)
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => SocketCompletions.Decide(variable, null, backend, cluster: false));
+            Assert.That(ex!.Message, Does.StartWith("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 cannot be used with Store:Backend=etcd"));
+        }
+        else
+        {
+            Assert.That(() => SocketCompletions.Decide(variable, null, backend, cluster: false), Throws.Nothing);
+        }
     }
 
     [Test]

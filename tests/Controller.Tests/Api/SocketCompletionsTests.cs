@@ -47,7 +47,7 @@ public sealed class SocketCompletionsTests
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["OpenFlow:InlineSocketCompletions"] = "yes" })
             .Build();
-        var ex = Assert.Throws<InvalidOperationException>(() => SocketCompletions.Apply(config));
+        var ex = Assert.Throws<InvalidOperationException>(() => SocketCompletions.Apply(config, setVariable: false));
         Assert.That(ex!.Message, Is.EqualTo("OpenFlow:InlineSocketCompletions must be true or false, not 'yes'."));
     }
 
